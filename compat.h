@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * compat.h - every kernel-version difference kthread-demo cares about.
+ *
+ * The code is written against the newest API (6.12); each shim below
+ * backfills one thing for older kernels (down to 6.1), one commented block
+ * per difference. Nothing else in the tree tests the kernel version.
+ */
+#ifndef KTD_COMPAT_H
+#define KTD_COMPAT_H
+
+#include <linux/kthread.h>
+#include <linux/sched/task.h>
+#include <linux/version.h>
+
+/* kthread_stop_put() (stop, then drop our task reference) arrived in 6.6. */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 6, 0)
+static inline int kthread_stop_put(struct task_struct *k)
+{
+	int ret = kthread_stop(k);
+
+	put_task_struct(k);
+	return ret;
+}
+#endif
+
+#endif /* KTD_COMPAT_H */

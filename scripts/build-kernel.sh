@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Build (or reuse) the debug test kernel from Debian's linux-source-6.12.
+#
+# usage: scripts/build-kernel.sh
+#
+# The build lives in $KTD_CACHE/kernel-<key>, outside the checkout. The key
+# hashes everything that goes into the build: the source package version,
+# the config fragment, the compiler and this script. A build is reused only
+# if it finished (the .complete stamp is written last); a failed or
+# interrupted one is wiped and started again. Prints the build directory.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+ktd_deps
+frag=$KTD_TOP/scripts/test-kernel.config
+srcver=$(dpkg-query -W -f='${Version}' linux-source-6.12)
+key=$({ echo "$srcver"; cat "$frag"; gcc --version | head -n 1; cat "$0"; } |
+	sha256sum | cut -c1-16)
+src=$KTD_CACHE/src/linux-source-6.12-$srcver
+obj=$KTD_CACHE/kernel-$key
+
+exec 9>"$KTD_CACHE/build-kernel.lock"
+flock 9
+
+if [ -f "$obj/.complete" ]; then
+	echo "$obj"
+	exit 0
+fi
+
+if [ ! -f "$src/.complete" ]; then
+	ktd_log "unpacking linux-source-6.12 $srcver"
+	rm -rf "$src" "$src.tmp"
+	mkdir -p "$src.tmp"
+	tar -C "$src.tmp" -xf /usr/src/linux-source-6.12.tar.xz --strip-components=1
+	mv "$src.tmp" "$src"
+	touch "$src/.complete"
+fi
+
+ktd_log "building test kernel $key (cold: about 10 minutes on 2 cores)"
+rm -rf "$obj"
+mkdir -p "$obj"
+log=$obj/build.log
+start=$SECONDS
+{
+	make -C "$src" O="$obj" ARCH=x86_64 allnoconfig
+	"$src/scripts/kconfig/merge_config.sh" -m -O "$obj" "$obj/.config" "$frag"
+	make -C "$src" O="$obj" ARCH=x86_64 olddefconfig
+} >"$log" 2>&1 || ktd_die "kernel configuration failed, see $log"
+
+# Every option the fragment asks for must survive olddefconfig.
+missing=$(grep -E '^CONFIG_[A-Z0-9_]+=' "$frag" | while IFS= read -r want; do
+	case $want in
+	*=n) grep -qxF "# ${want%=n} is not set" "$obj/.config" || echo "$want" ;;
+	*) grep -qxF "$want" "$obj/.config" || echo "$want" ;;
+	esac
+done)
+[ -z "$missing" ] || ktd_die "config options dropped by olddefconfig: $(echo $missing)"
+
+make -C "$src" O="$obj" ARCH=x86_64 -j"$KTD_JOBS" bzImage >>"$log" 2>&1 ||
+	ktd_die "kernel build failed, see $log"
+# Module.symvers and the module build environment.
+make -C "$src" O="$obj" ARCH=x86_64 -j"$KTD_JOBS" modules >>"$log" 2>&1 ||
+	ktd_die "make modules failed, see $log"
+echo "$((SECONDS - start))" >"$obj/build-seconds"
+touch "$obj/.complete"
+ktd_log "test kernel built in $((SECONDS - start)) s"
+echo "$obj"

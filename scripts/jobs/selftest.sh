@@ -1,0 +1,5 @@
+# SPDX-License-Identifier: GPL-2.0
+# Guest job for the harness self-test: provoke a WARN and a failing KUnit
+# case. The host expects this run to be judged a failure.
+insmod /ktd_selftest.ko
+rmmod ktd_selftest
