@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * compat.h - every kernel-version difference kthread-demo cares about.
+ * Every kernel-version difference kthread-demo cares about.
  *
  * The code is written against the newest API (6.12); each shim below
  * backfills one thing for older kernels (down to 6.1), one commented block
@@ -14,7 +14,7 @@
 #include <linux/version.h>
 
 /* kthread_stop_put() (stop, then drop our task reference) arrived in 6.6. */
-#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 6, 0)
+#if KERNEL_VERSION(6, 6, 0) > LINUX_VERSION_CODE
 static inline int kthread_stop_put(struct task_struct *k)
 {
 	int ret = kthread_stop(k);

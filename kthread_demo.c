@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kthread_demo.c - a pool of kernel threads under live control.
+ * A pool of kernel threads under live control.
  *
  * The pool is sized through /sys/kernel/kthread_demo/nr_threads, and what
  * each thread does shows in /sys/kernel/debug/kthread_demo/threads.

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * kthread_demo.h - the thread pool behind /sys/kernel/kthread_demo.
+ * The thread pool behind /sys/kernel/kthread_demo.
  *
  * The module owns one pool (ktd_main); the KUnit suites create pools of
  * their own through the same functions, so they test the real code without

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kthread_demo_test.c - KUnit suite for the kthread_demo thread pool.
+ * KUnit suite for the kthread_demo thread pool.
  *
  * Each case builds a private pool with the module's own functions, so the
  * pool users see in /sys/kernel/kthread_demo is never touched. Cleanup is
@@ -10,6 +10,7 @@
 #include <kunit/test.h>
 #include <linux/delay.h>
 #include <linux/sched.h>
+#include <linux/sched/task.h>
 
 #include "../kthread_demo.h"
 
@@ -37,10 +38,10 @@ static bool ktd_test_wait_loops(struct ktd_thread *t, u64 loops)
 {
 	unsigned int waited;
 
-	for (waited = 0; waited < KTD_TEST_WAIT_MS; waited += 10) {
+	for (waited = 0; waited < KTD_TEST_WAIT_MS; waited += 20) {
 		if (ktd_thread_loops(t) >= loops)
 			return true;
-		msleep(10);
+		msleep(20);
 	}
 	return false;
 }
@@ -86,6 +87,7 @@ static struct kunit_suite ktd_pool_suite = {
 	.name = "kthread_demo_pool",
 	.test_cases = ktd_pool_cases,
 };
+
 kunit_test_suite(ktd_pool_suite);
 
 MODULE_DESCRIPTION("KUnit tests for kthread_demo");

@@ -18,23 +18,31 @@ pass() { passed=$((passed + 1)); printf 'PASS  %s\n' "$*"; }
 fail() { failed=$((failed + 1)); printf 'FAIL  %s\n' "$*"; }
 step() { printf '\n=== %s  (t=%ds)\n' "$*" "$SECONDS"; }
 
-# ktap_tally LOG NAME: parse LOG with kunit.py and add its cases to the
-# totals. A log with no test at all is a failure, never a pass.
+# ktap_tally GUEST.LOG LABEL MIN_DOCS: parse each KTAP document the guest
+# printed with kunit.py and add its cases to the totals. Fewer documents
+# than expected, or a document with no test, is a failure.
 ktap_tally() {
-	local log=$1 name=$2 json=${1%.log}.json p f s
-	python3 "$src/tools/testing/kunit/kunit.py" parse --json="$json" \
-		"$log" >"${1%.log}.kunit.txt" 2>&1 || true
-	sed -n '/=====/,$p' "${1%.log}.kunit.txt" | grep -v '^\[' | sed 's/^/      /' |
-		grep -E 'PASSED|FAILED|SKIPPED|CRASHED|Testing complete' || true
-	read -r p f s < <(python3 "$KTD_TOP/scripts/ktap-count.py" "$json" 2>/dev/null ||
-		echo "0 0 0")
-	if [ $((p + f + s)) -eq 0 ]; then
-		fail "$name: no test results in $log"
-		return
-	fi
-	passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
-	printf '%s  %s: %d passed, %d failed, %d skipped (kunit.py parse)\n' \
-		"$([ "$f" -eq 0 ] && echo PASS || echo FAIL)" "$name" "$p" "$f" "$s"
+	local log=$1 label=$2 want=$3 dir=${1%.log}-ktap doc base name p f s n=0
+	rm -rf "$dir"
+	while read -r doc; do
+		n=$((n + 1)) base=${doc%.ktap} name=${doc##*/}
+		name=${name%.ktap} name=${name#*-}
+		python3 "$src/tools/testing/kunit/kunit.py" parse --json="$base.json" \
+			"$doc" >"$base.txt" 2>&1 || true
+		read -r p f s < <(python3 "$KTD_TOP/scripts/ktap-count.py" "$base.json" \
+			2>/dev/null || echo "0 0 0")
+		if [ $((p + f + s)) -eq 0 ]; then
+			fail "$label, $name: no test results (see $doc)"
+			continue
+		fi
+		passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
+		printf '%s  %s, %s: %d passed, %d failed, %d skipped (kunit.py parse)\n' \
+			"$([ "$f" -eq 0 ] && echo PASS || echo FAIL)" "$label" "$name" "$p" "$f" "$s"
+		[ "$f" -eq 0 ] || sed -E 's/^\[[0-9:]+\] //' "$base.txt" |
+			grep -E 'FAILED|CRASHED|ERROR|# ' | head -n 20 | sed 's/^/      /'
+	done < <("$KTD_TOP/scripts/ktap-split.sh" "$log" "$dir")
+	[ "$n" -ge "$want" ] ||
+		fail "$label: $n KTAP documents in $log, expected at least $want"
 }
 
 # clean_build LOG NAME: the build succeeded with no compiler or sparse
@@ -78,30 +86,30 @@ b12=$out/build-6.12 b61=$out/build-6.1
 
 step "KUnit suites and interface tests on the debug test kernel"
 printf 'sh -e /sysfs.sh\nsh -e /kunit.sh\n' >"$out/debug-job.sh"
-"$KTD_TOP/scripts/mkinitramfs.sh" "$out/debug.cpio" "$out/debug-job.sh" \
-	"$KTD_TOP/scripts/guest-ktap.sh" "$KTD_TOP/scripts/jobs/sysfs.sh" \
-	"$KTD_TOP/scripts/jobs/kunit.sh" "$b12/kthread_demo.ko" "$b12"/kunit/*.ko
 t0=$SECONDS
-if "$KTD_TOP/scripts/run-vm.sh" -t 300 "$kobj/arch/x86/boot/bzImage" \
+if "$KTD_TOP/scripts/mkinitramfs.sh" "$out/debug.cpio" "$out/debug-job.sh" \
+	"$KTD_TOP/scripts/guest-ktap.sh" "$KTD_TOP/scripts/jobs/sysfs.sh" \
+	"$KTD_TOP/scripts/jobs/kunit.sh" "$b12/kthread_demo.ko" "$b12"/kunit/*.ko &&
+	"$KTD_TOP/scripts/run-vm.sh" -t 300 "$kobj/arch/x86/boot/bzImage" \
 	"$out/debug.cpio" "$out/debug"; then
 	pass "debug kernel run: sentinel reached, no splat ($((SECONDS - t0)) s)"
 else
 	fail "debug kernel run (logs in $out/debug)"
 fi
-ktap_tally "$out/debug/console.log" "KUnit on 6.12 debug kernel"
-ktap_tally "$out/debug/guest.log" "interface tests on 6.12 debug kernel"
+nkunit=$(find "$b12/kunit" -name '*_test.ko' 2>/dev/null | wc -l)
+ktap_tally "$out/debug/guest.log" "6.12 debug kernel" $((1 + nkunit))
 
 step "interface tests on Debian's $distro kernel"
-"$KTD_TOP/scripts/mkinitramfs.sh" "$out/distro.cpio" "$KTD_TOP/scripts/jobs/sysfs.sh" \
-	"$KTD_TOP/scripts/guest-ktap.sh" "$b61/kthread_demo.ko"
 t0=$SECONDS
-if "$KTD_TOP/scripts/run-vm.sh" -t 300 "/boot/vmlinuz-$distro" \
+if "$KTD_TOP/scripts/mkinitramfs.sh" "$out/distro.cpio" "$KTD_TOP/scripts/jobs/sysfs.sh" \
+	"$KTD_TOP/scripts/guest-ktap.sh" "$b61/kthread_demo.ko" &&
+	"$KTD_TOP/scripts/run-vm.sh" -t 300 "/boot/vmlinuz-$distro" \
 	"$out/distro.cpio" "$out/distro"; then
 	pass "Debian $distro run: sentinel reached, no splat ($((SECONDS - t0)) s)"
 else
 	fail "Debian $distro run (logs in $out/distro)"
 fi
-ktap_tally "$out/distro/guest.log" "interface tests on Debian $distro"
+ktap_tally "$out/distro/guest.log" "Debian $distro" 1
 
 step "harness self-test: a WARN and a failing KUnit case must fail a run"
 rc=0
@@ -110,7 +118,8 @@ if [ $rc -ne 0 ]; then
 	fail "harness self-test module build (see $out/selftest-build.log)"
 else
 	"$KTD_TOP/scripts/mkinitramfs.sh" "$out/selftest.cpio" \
-		"$KTD_TOP/scripts/jobs/selftest.sh" "$b12/scripts/selftest/ktd_selftest.ko"
+		"$KTD_TOP/scripts/jobs/selftest.sh" "$KTD_TOP/scripts/guest-ktap.sh" \
+		"$b12/scripts/selftest/ktd_selftest.ko"
 	if "$KTD_TOP/scripts/run-vm.sh" -t 300 "$kobj/arch/x86/boot/bzImage" \
 		"$out/selftest.cpio" "$out/selftest" 2>"$out/selftest.verdict"; then
 		fail "harness self-test: a run with a WARN was judged clean"
@@ -120,8 +129,10 @@ else
 	else
 		fail "harness self-test: run failed, but not for the WARN ($out/selftest.verdict)"
 	fi
+	doc=$("$KTD_TOP/scripts/ktap-split.sh" "$out/selftest/guest.log" "$out/selftest/ktap" |
+		head -n 1)
 	python3 "$src/tools/testing/kunit/kunit.py" parse --json="$out/selftest.json" \
-		"$out/selftest/console.log" >/dev/null 2>&1 || true
+		"${doc:-/dev/null}" >/dev/null 2>&1 || true
 	read -r p f s < <(python3 "$KTD_TOP/scripts/ktap-count.py" "$out/selftest.json" 2>/dev/null ||
 		echo "0 0 0")
 	if [ "$f" -eq 1 ] && [ "$p" -eq 0 ]; then

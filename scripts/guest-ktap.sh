@@ -1,12 +1,17 @@
 # SPDX-License-Identifier: GPL-2.0
-# KTAP output for guest shell tests (busybox sh). Source it from a job.
+# KTAP output from the guest (busybox sh). Source it from a job.
 #
 #   ktap_run SUITE test_fn...
+#	runs each test function in a subshell with `set -e`; a test passes
+#	when every command in it succeeds. ktap_fail MSG prints a diagnostic
+#	and fails the current test.
+#   ktap_kunit_results
+#	prints the results of every KUnit suite loaded right now, from
+#	KUnit's own /sys/kernel/debug/kunit/<suite>/results.
 #
-# runs each test function in a subshell with `set -e`; a test passes when
-# every command in it succeeds. Output is KTAP, so the host parses it with the kernel's own
-# kunit.py, exactly like the KUnit suites. ktap_fail MSG prints a diagnostic
-# and fails the current test.
+# Each KTAP document goes out between "KTD-KTAP-BEGIN <name>" and
+# "KTD-KTAP-END" lines; the host cuts them apart and parses each with the
+# kernel's kunit.py.
 
 ktap_fail() {
 	echo "    # $*"
@@ -32,6 +37,7 @@ expect_write_error() {
 ktap_run() {
 	suite=$1
 	shift
+	echo "KTD-KTAP-BEGIN $suite"
 	echo "KTAP version 1"
 	echo "1..1"
 	echo "    KTAP version 1"
@@ -56,4 +62,15 @@ ktap_run() {
 	else
 		echo "not ok 1 $suite"
 	fi
+	echo "KTD-KTAP-END"
+}
+
+ktap_kunit_results() {
+	for r in /sys/kernel/debug/kunit/*/results; do
+		[ -e "$r" ] || continue
+		s=${r%/results}
+		echo "KTD-KTAP-BEGIN kunit:${s##*/}"
+		cat "$r"
+		echo "KTD-KTAP-END"
+	done
 }

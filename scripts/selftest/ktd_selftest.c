@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * ktd_selftest.c - proves the test harness can fail.
+ * Proves the test harness can fail.
  *
  * `make check` boots a guest that loads this module and expects the run to
  * be judged a failure twice over: the WARN below must be caught as a kernel
@@ -25,6 +25,7 @@ static struct kunit_suite ktd_selftest_suite = {
 	.name = "ktd_harness_selftest",
 	.test_cases = ktd_selftest_cases,
 };
+
 kunit_test_suite(ktd_selftest_suite);
 
 static int __init ktd_selftest_init(void)
