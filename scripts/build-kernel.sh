@@ -2,27 +2,40 @@
 # SPDX-License-Identifier: GPL-2.0
 # Build (or reuse) the debug test kernel from Debian's linux-source-6.12.
 #
-# usage: scripts/build-kernel.sh
+# usage: scripts/build-kernel.sh [FRAGMENT]
+#
+# FRAGMENT defaults to scripts/test-kernel.config; another one (say, the
+# same without KASAN, to measure what KASAN costs) builds a kernel of its
+# own beside it.
 #
 # The build lives in $KTD_CACHE/kernel-<key>, outside the checkout. The key
 # hashes everything that goes into the build: the source package version,
-# the config fragment, the compiler and this script. A build is reused only
+# the config fragment, the compiler and the recipe below. A build is reused only
 # if it finished (the .complete stamp is written last); a failed or
 # interrupted one is wiped and started again. Prints the build directory.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
+# Bump when the build steps below change, so cached kernels are rebuilt.
+recipe="allnoconfig+fragment, bzImage+modules, v1"
+
+[ $# -le 1 ] || ktd_die "usage: $0 [FRAGMENT]"
+frag=$(realpath "${1:-$KTD_TOP/scripts/test-kernel.config}")
+[ -f "$frag" ] || ktd_die "no config fragment $frag"
 ktd_deps
-frag=$KTD_TOP/scripts/test-kernel.config
 srcver=$(dpkg-query -W -f='${Version}' linux-source-6.12)
-key=$({ echo "$srcver"; cat "$frag"; gcc --version | head -n 1; cat "$0"; } |
+key=$({ echo "$srcver"; cat "$frag"; gcc --version | head -n 1; echo "$recipe"; } |
 	sha256sum | cut -c1-16)
 src=$KTD_CACHE/src/linux-source-6.12-$srcver
 obj=$KTD_CACHE/kernel-$key
 
+if [ -f "$obj/.complete" ]; then
+	echo "$obj"
+	exit 0
+fi
+# One build at a time; whoever waited may find it done.
 exec 9>"$KTD_CACHE/build-kernel.lock"
 flock 9
-
 if [ -f "$obj/.complete" ]; then
 	echo "$obj"
 	exit 0
