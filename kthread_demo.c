@@ -196,6 +196,12 @@ static int threads_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(threads);
 
+struct dentry *ktd_debugfs_root(void)
+{
+	return ktd_debugfs;
+}
+EXPORT_SYMBOL_GPL(ktd_debugfs_root);
+
 static int __init ktd_init(void)
 {
 	int err;

@@ -12,6 +12,7 @@
 #include <linux/mutex.h>
 #include <linux/types.h>
 
+struct dentry;
 struct task_struct;
 struct ktd_pool;
 
@@ -37,5 +38,8 @@ int ktd_pool_init(struct ktd_pool *pool, const char *prefix,
 void ktd_pool_destroy(struct ktd_pool *pool);
 int ktd_pool_resize(struct ktd_pool *pool, unsigned int nr);
 u64 ktd_thread_loops(const struct ktd_thread *t);
+
+/* /sys/kernel/debug/kthread_demo, for workqueue_demo's files. */
+struct dentry *ktd_debugfs_root(void);
 
 #endif /* KTD_KTHREAD_DEMO_H */

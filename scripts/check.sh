@@ -85,31 +85,41 @@ clean_build "$out/build-6.12/build.log" "W=1 C=2 build against the 6.12 test ker
 b12=$out/build-6.12 b61=$out/build-6.1
 
 step "KUnit suites and interface tests on the debug test kernel"
-printf 'sh -e /sysfs.sh\nsh -e /kunit.sh\n' >"$out/debug-job.sh"
+# Guest tests are scripts/jobs/test-*.sh; each loads what it needs.
+mapfile -t gtests < <(ls "$KTD_TOP"/scripts/jobs/test-*.sh)
+{
+	for t in "${gtests[@]}"; do
+		echo "sh -e /${t##*/}"
+	done
+	echo "sh -e /kunit.sh"
+} >"$out/debug-job.sh"
 t0=$SECONDS
 if "$KTD_TOP/scripts/mkinitramfs.sh" "$out/debug.cpio" "$out/debug-job.sh" \
-	"$KTD_TOP/scripts/guest-ktap.sh" "$KTD_TOP/scripts/jobs/sysfs.sh" \
-	"$KTD_TOP/scripts/jobs/kunit.sh" "$b12/kthread_demo.ko" "$b12"/kunit/*.ko &&
-	"$KTD_TOP/scripts/run-vm.sh" -t 300 "$kobj/arch/x86/boot/bzImage" \
+	"$KTD_TOP/scripts/guest-ktap.sh" "${gtests[@]}" "$KTD_TOP/scripts/jobs/kunit.sh" \
+	"$b12"/*.ko "$b12"/kunit/*.ko &&
+	"$KTD_TOP/scripts/run-vm.sh" -t 600 "$kobj/arch/x86/boot/bzImage" \
 	"$out/debug.cpio" "$out/debug"; then
 	pass "debug kernel run: sentinel reached, no splat ($((SECONDS - t0)) s)"
 else
 	fail "debug kernel run (logs in $out/debug)"
 fi
 nkunit=$(find "$b12/kunit" -name '*_test.ko' 2>/dev/null | wc -l)
-ktap_tally "$out/debug/guest.log" "6.12 debug kernel" $((1 + nkunit))
+ktap_tally "$out/debug/guest.log" "6.12 debug kernel" $((${#gtests[@]} + nkunit))
 
 step "interface tests on Debian's $distro kernel"
+for t in "${gtests[@]}"; do
+	echo "sh -e /${t##*/}"
+done >"$out/distro-job.sh"
 t0=$SECONDS
-if "$KTD_TOP/scripts/mkinitramfs.sh" "$out/distro.cpio" "$KTD_TOP/scripts/jobs/sysfs.sh" \
-	"$KTD_TOP/scripts/guest-ktap.sh" "$b61/kthread_demo.ko" &&
-	"$KTD_TOP/scripts/run-vm.sh" -t 300 "/boot/vmlinuz-$distro" \
+if "$KTD_TOP/scripts/mkinitramfs.sh" "$out/distro.cpio" "$out/distro-job.sh" \
+	"$KTD_TOP/scripts/guest-ktap.sh" "${gtests[@]}" "$b61"/*.ko &&
+	"$KTD_TOP/scripts/run-vm.sh" -t 600 "/boot/vmlinuz-$distro" \
 	"$out/distro.cpio" "$out/distro"; then
 	pass "Debian $distro run: sentinel reached, no splat ($((SECONDS - t0)) s)"
 else
 	fail "Debian $distro run (logs in $out/distro)"
 fi
-ktap_tally "$out/distro/guest.log" "Debian $distro" 1
+ktap_tally "$out/distro/guest.log" "Debian $distro" ${#gtests[@]}
 
 step "harness self-test: a WARN and a failing KUnit case must fail a run"
 rc=0

@@ -1,12 +1,14 @@
 # SPDX-License-Identifier: GPL-2.0
-# Guest job: load the module, then each KUnit suite module in turn. The
-# suites run when their module loads; their results are read back from
-# KUnit's debugfs before the module goes away.
+# Guest job: load the modules under test, then each KUnit suite module in
+# turn. The suites run when their module loads; their results are read
+# back from KUnit's debugfs before the module goes away.
 . /guest-ktap.sh
-insmod /kthread_demo.ko
+insmod /kthread_demo.ko nr_threads=0
+[ ! -e /workqueue_demo.ko ] || insmod /workqueue_demo.ko
 for t in /*_test.ko; do
 	insmod "$t"
 	ktap_kunit_results
 	rmmod "$t"
 done
+[ ! -e /workqueue_demo.ko ] || rmmod workqueue_demo
 rmmod kthread_demo
