@@ -28,7 +28,7 @@
 #include <linux/types.h>
 
 #define KTD_HIST_SUB_BITS	3
-#define KTD_HIST_SUB		(1U << KTD_HIST_SUB_BITS)
+#define KTD_HIST_SUB		BIT(KTD_HIST_SUB_BITS)
 #define KTD_HIST_MAX_SHIFT	40
 #define KTD_HIST_BUCKETS	((KTD_HIST_MAX_SHIFT - KTD_HIST_SUB_BITS + 1) * \
 				 KTD_HIST_SUB)
