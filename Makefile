@@ -5,6 +5,7 @@
 #   make                  build the modules for KDIR (default: running kernel)
 #   make demo             boot Debian's 6.1 kernel in QEMU and show the module
 #   make check            run every test; ends with "N passed, N failed"
+#   make kunit            only the KUnit suites, in the debug test kernel
 #   make test-kernel      build (or reuse) the cached debug test kernel
 #   make clean
 
@@ -30,7 +31,10 @@ demo:
 check:
 	scripts/check.sh
 
+kunit:
+	scripts/check.sh kunit
+
 test-kernel:
 	scripts/build-kernel.sh
 
-.PHONY: all modules clean demo check test-kernel
+.PHONY: all modules clean demo check kunit test-kernel

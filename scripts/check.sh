@@ -2,13 +2,17 @@
 # SPDX-License-Identifier: GPL-2.0
 # Run every check kthread-demo has; the last line is "N passed, N failed".
 #
-# usage: scripts/check.sh
+# usage: scripts/check.sh [PHASE...]
 #
-# Installs what it needs, builds (or reuses) the debug test kernel, then:
-# checkpatch --strict; W=1 + sparse (C=2) builds for Debian's 6.1 headers
-# and the 6.12 test tree; the KUnit suites and the guest interface tests on
-# the debug kernel; the interface tests on Debian's own 6.1 kernel; and a
-# self-test proving that a WARN and a failing KUnit case fail a run.
+# Installs what it needs, builds (or reuses) the debug test kernel, then
+# runs the phases (default: all but kunit, in this order):
+#   static    checkpatch --strict; W=1 + sparse (C=2) builds for Debian's
+#             6.1 headers and the 6.12 test tree
+#   debug     the guest tests (scripts/jobs/test-*.sh) and the KUnit
+#             suites on the debug test kernel
+#   distro    the guest tests on Debian's own 6.1 kernel
+#   selftest  proof that a WARN and a failing KUnit case fail a run
+#   kunit     only the KUnit suites on the debug kernel (`make kunit`)
 # Every KUnit case and guest test counts on its own.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -57,6 +61,22 @@ clean_build() {
 	fi
 }
 
+phases=("$@")
+[ ${#phases[@]} -gt 0 ] || phases=(static debug distro selftest)
+for p in "${phases[@]}"; do
+	case $p in
+	static | debug | distro | selftest | kunit) ;;
+	*) ktd_die "unknown phase '$p' (static, debug, distro, selftest, kunit)" ;;
+	esac
+done
+
+# built KDIR DIR NAME: the modules for KDIR, built in DIR unless the static
+# phase already did (with W=1 C=2) in this run.
+built() {
+	[ -f "$2/kthread_demo.ko" ] && return 0
+	ktd_build "$1" "$2" || fail "$3 build (see $2/build.log)"
+}
+
 step "dependencies and the debug test kernel"
 ktd_deps
 kobj=$("$KTD_TOP/scripts/build-kernel.sh")
@@ -68,89 +88,125 @@ out=$KTD_OUT/check
 rm -rf "$out"
 mkdir -p "$out"
 
-step "static checks"
-mapfile -t sources < <(cd "$KTD_TOP" && git ls-files -co --exclude-standard -- '*.c' '*.h')
-if cp_out=$(cd "$KTD_TOP" && perl "$src/scripts/checkpatch.pl" --strict --no-tree \
-	--terse --show-types --ignore LINUX_VERSION_CODE -f "${sources[@]}" 2>&1) &&
-	! grep -qE 'ERROR|WARNING|CHECK' <<<"$cp_out"; then
-	pass "checkpatch --strict (${#sources[@]} files)"
-else
-	fail "checkpatch --strict"
-	grep -E 'ERROR|WARNING|CHECK' <<<"$cp_out" | head -n 20 | sed 's/^/      /'
-fi
-rc=0; ktd_build "/lib/modules/$distro/build" "$out/build-6.1" W=1 C=2 || rc=$?
-clean_build "$out/build-6.1/build.log" "W=1 C=2 build against Debian $distro headers" $rc
-rc=0; ktd_build "$kobj" "$out/build-6.12" W=1 C=2 || rc=$?
-clean_build "$out/build-6.12/build.log" "W=1 C=2 build against the 6.12 test kernel (with kunit/)" $rc
 b12=$out/build-6.12 b61=$out/build-6.1
 
-step "KUnit suites and interface tests on the debug test kernel"
-# Guest tests are scripts/jobs/test-*.sh; each loads what it needs.
+phase_static() {
+	step "static checks"
+	mapfile -t sources < <(cd "$KTD_TOP" && git ls-files -co --exclude-standard -- '*.c' '*.h')
+	if cp_out=$(cd "$KTD_TOP" && perl "$src/scripts/checkpatch.pl" --strict --no-tree \
+		--terse --show-types --ignore LINUX_VERSION_CODE -f "${sources[@]}" 2>&1) &&
+		! grep -qE 'ERROR|WARNING|CHECK' <<<"$cp_out"; then
+		pass "checkpatch --strict (${#sources[@]} files)"
+	else
+		fail "checkpatch --strict"
+		grep -E 'ERROR|WARNING|CHECK' <<<"$cp_out" | head -n 20 | sed 's/^/      /'
+	fi
+	rc=0; ktd_build "/lib/modules/$distro/build" "$out/build-6.1" W=1 C=2 || rc=$?
+	clean_build "$out/build-6.1/build.log" "W=1 C=2 build against Debian $distro headers" $rc
+	rc=0; ktd_build "$kobj" "$out/build-6.12" W=1 C=2 || rc=$?
+	clean_build "$out/build-6.12/build.log" "W=1 C=2 build against the 6.12 test kernel (with kunit/)" $rc
+}
+
+phase_kunit() {
+	step "KUnit suites on the debug test kernel"
+	built "$kobj" "$b12" "6.12"
+	t0=$SECONDS
+	if "$KTD_TOP/scripts/mkinitramfs.sh" "$out/kunit.cpio" "$KTD_TOP/scripts/jobs/kunit.sh" \
+		"$KTD_TOP/scripts/guest-ktap.sh" "$b12"/*.ko "$b12"/kunit/*.ko &&
+		"$KTD_TOP/scripts/run-vm.sh" -t 600 "$kobj/arch/x86/boot/bzImage" \
+		"$out/kunit.cpio" "$out/kunit"; then
+		pass "KUnit run: sentinel reached, no splat ($((SECONDS - t0)) s)"
+	else
+		fail "KUnit run (logs in $out/kunit)"
+	fi
+	ktap_tally "$out/kunit/guest.log" "6.12 debug kernel" \
+		"$(find "$b12/kunit" -name '*_test.ko' 2>/dev/null | wc -l)"
+}
+
 mapfile -t gtests < <(ls "$KTD_TOP"/scripts/jobs/test-*.sh)
-{
+
+phase_debug() {
+	step "guest tests and KUnit suites on the debug test kernel"
+	built "$kobj" "$b12" "6.12"
+	# Guest tests are scripts/jobs/test-*.sh; each loads what it needs.
+	{
+		for t in "${gtests[@]}"; do
+			echo "sh -e /${t##*/}"
+		done
+		echo "sh -e /kunit.sh"
+	} >"$out/debug-job.sh"
+	t0=$SECONDS
+	if "$KTD_TOP/scripts/mkinitramfs.sh" "$out/debug.cpio" "$out/debug-job.sh" \
+		"$KTD_TOP/scripts/guest-ktap.sh" "${gtests[@]}" "$KTD_TOP/scripts/jobs/kunit.sh" \
+		"$b12"/*.ko "$b12"/kunit/*.ko &&
+		"$KTD_TOP/scripts/run-vm.sh" -t 600 "$kobj/arch/x86/boot/bzImage" \
+		"$out/debug.cpio" "$out/debug"; then
+		pass "debug kernel run: sentinel reached, no splat ($((SECONDS - t0)) s)"
+	else
+		fail "debug kernel run (logs in $out/debug)"
+	fi
+	nkunit=$(find "$b12/kunit" -name '*_test.ko' 2>/dev/null | wc -l)
+	ktap_tally "$out/debug/guest.log" "6.12 debug kernel" $((${#gtests[@]} + nkunit))
+
+}
+
+phase_distro() {
+	step "guest tests on Debian's $distro kernel"
+	built "/lib/modules/$distro/build" "$b61" "6.1"
 	for t in "${gtests[@]}"; do
 		echo "sh -e /${t##*/}"
-	done
-	echo "sh -e /kunit.sh"
-} >"$out/debug-job.sh"
-t0=$SECONDS
-if "$KTD_TOP/scripts/mkinitramfs.sh" "$out/debug.cpio" "$out/debug-job.sh" \
-	"$KTD_TOP/scripts/guest-ktap.sh" "${gtests[@]}" "$KTD_TOP/scripts/jobs/kunit.sh" \
-	"$b12"/*.ko "$b12"/kunit/*.ko &&
-	"$KTD_TOP/scripts/run-vm.sh" -t 600 "$kobj/arch/x86/boot/bzImage" \
-	"$out/debug.cpio" "$out/debug"; then
-	pass "debug kernel run: sentinel reached, no splat ($((SECONDS - t0)) s)"
-else
-	fail "debug kernel run (logs in $out/debug)"
-fi
-nkunit=$(find "$b12/kunit" -name '*_test.ko' 2>/dev/null | wc -l)
-ktap_tally "$out/debug/guest.log" "6.12 debug kernel" $((${#gtests[@]} + nkunit))
-
-step "interface tests on Debian's $distro kernel"
-for t in "${gtests[@]}"; do
-	echo "sh -e /${t##*/}"
-done >"$out/distro-job.sh"
-t0=$SECONDS
-if "$KTD_TOP/scripts/mkinitramfs.sh" "$out/distro.cpio" "$out/distro-job.sh" \
-	"$KTD_TOP/scripts/guest-ktap.sh" "${gtests[@]}" "$b61"/*.ko &&
-	"$KTD_TOP/scripts/run-vm.sh" -t 600 "/boot/vmlinuz-$distro" \
-	"$out/distro.cpio" "$out/distro"; then
-	pass "Debian $distro run: sentinel reached, no splat ($((SECONDS - t0)) s)"
-else
-	fail "Debian $distro run (logs in $out/distro)"
-fi
-ktap_tally "$out/distro/guest.log" "Debian $distro" ${#gtests[@]}
-
-step "harness self-test: a WARN and a failing KUnit case must fail a run"
-rc=0
-make -C "$kobj" M="$b12/scripts/selftest" modules >"$out/selftest-build.log" 2>&1 || rc=$?
-if [ $rc -ne 0 ]; then
-	fail "harness self-test module build (see $out/selftest-build.log)"
-else
-	"$KTD_TOP/scripts/mkinitramfs.sh" "$out/selftest.cpio" \
-		"$KTD_TOP/scripts/jobs/selftest.sh" "$KTD_TOP/scripts/guest-ktap.sh" \
-		"$b12/scripts/selftest/ktd_selftest.ko"
-	if "$KTD_TOP/scripts/run-vm.sh" -t 300 "$kobj/arch/x86/boot/bzImage" \
-		"$out/selftest.cpio" "$out/selftest" 2>"$out/selftest.verdict"; then
-		fail "harness self-test: a run with a WARN was judged clean"
-	elif grep -q 'kernel splat' "$out/selftest.verdict" &&
-		grep -q 'deliberate warning' "$out/selftest/console.log"; then
-		pass "harness self-test: the WARN failed the run"
+	done >"$out/distro-job.sh"
+	t0=$SECONDS
+	if "$KTD_TOP/scripts/mkinitramfs.sh" "$out/distro.cpio" "$out/distro-job.sh" \
+		"$KTD_TOP/scripts/guest-ktap.sh" "${gtests[@]}" "$b61"/*.ko &&
+		"$KTD_TOP/scripts/run-vm.sh" -t 600 "/boot/vmlinuz-$distro" \
+		"$out/distro.cpio" "$out/distro"; then
+		pass "Debian $distro run: sentinel reached, no splat ($((SECONDS - t0)) s)"
 	else
-		fail "harness self-test: run failed, but not for the WARN ($out/selftest.verdict)"
+		fail "Debian $distro run (logs in $out/distro)"
 	fi
-	doc=$("$KTD_TOP/scripts/ktap-split.sh" "$out/selftest/guest.log" "$out/selftest/ktap" |
-		head -n 1)
-	python3 "$src/tools/testing/kunit/kunit.py" parse --json="$out/selftest.json" \
-		"${doc:-/dev/null}" >/dev/null 2>&1 || true
-	read -r p f s < <(python3 "$KTD_TOP/scripts/ktap-count.py" "$out/selftest.json" 2>/dev/null ||
-		echo "0 0 0")
-	if [ "$f" -eq 1 ] && [ "$p" -eq 0 ]; then
-		pass "harness self-test: kunit.py reported the failing case as failed"
+	ktap_tally "$out/distro/guest.log" "Debian $distro" ${#gtests[@]}
+
+}
+
+phase_selftest() {
+	step "harness self-test: a WARN and a failing KUnit case must fail a run"
+	built "$kobj" "$b12" "6.12"
+	rc=0
+	make -C "$kobj" M="$b12/scripts/selftest" modules >"$out/selftest-build.log" 2>&1 || rc=$?
+	if [ $rc -ne 0 ]; then
+		fail "harness self-test module build (see $out/selftest-build.log)"
 	else
-		fail "harness self-test: expected 1 failed KUnit case, got $p passed, $f failed"
+		"$KTD_TOP/scripts/mkinitramfs.sh" "$out/selftest.cpio" \
+			"$KTD_TOP/scripts/jobs/selftest.sh" "$KTD_TOP/scripts/guest-ktap.sh" \
+			"$b12/scripts/selftest/ktd_selftest.ko"
+		if "$KTD_TOP/scripts/run-vm.sh" -t 300 "$kobj/arch/x86/boot/bzImage" \
+			"$out/selftest.cpio" "$out/selftest" 2>"$out/selftest.verdict"; then
+			fail "harness self-test: a run with a WARN was judged clean"
+		elif grep -q 'kernel splat' "$out/selftest.verdict" &&
+			grep -q 'deliberate warning' "$out/selftest/console.log"; then
+			pass "harness self-test: the WARN failed the run"
+		else
+			fail "harness self-test: run failed, but not for the WARN ($out/selftest.verdict)"
+		fi
+		doc=$("$KTD_TOP/scripts/ktap-split.sh" "$out/selftest/guest.log" "$out/selftest/ktap" |
+			head -n 1)
+		python3 "$src/tools/testing/kunit/kunit.py" parse --json="$out/selftest.json" \
+			"${doc:-/dev/null}" >/dev/null 2>&1 || true
+		read -r p f s < <(python3 "$KTD_TOP/scripts/ktap-count.py" "$out/selftest.json" 2>/dev/null ||
+			echo "0 0 0")
+		if [ "$f" -eq 1 ] && [ "$p" -eq 0 ]; then
+			pass "harness self-test: kunit.py reported the failing case as failed"
+		else
+			fail "harness self-test: expected 1 failed KUnit case, got $p passed, $f failed"
+		fi
 	fi
-fi
+
+}
+
+for p in "${phases[@]}"; do
+	"phase_$p"
+done
 
 printf '\nall checks done in %d s\n' "$SECONDS"
 if [ $skipped -gt 0 ]; then

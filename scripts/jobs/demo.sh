@@ -1,19 +1,93 @@
 # SPDX-License-Identifier: GPL-2.0
 # Guest job for `make demo`: what a user types on a test VM, and what the
-# module answers. Every command is echoed with a "# " prompt first.
+# module answers. Every command is echoed with a "# " prompt first; "##"
+# lines say what to look for.
+SYS=/sys/kernel/kthread_demo
+DBG=/sys/kernel/debug/kthread_demo
+
 run() {
 	echo "# $*"
 	sh -c "$*"
 }
 
+say() {
+	echo
+	echo "## $*"
+}
+
+# stats without the histogram rows, to keep the screen short
+stats() {
+	run "grep -v '^ ' $DBG/stats | grep -E '${1:-.}'"
+}
+
 echo "--- kthread-demo on $(uname -r), $(nproc) CPUs ---"
-run insmod /kthread_demo.ko nr_threads=2
-run ls /sys/kernel/kthread_demo/ /sys/kernel/debug/kthread_demo/
-run cat /sys/kernel/kthread_demo/nr_threads
+say "Load it with four threads. They sleep 1 ms at a time (workload=sleep)."
+run insmod /kthread_demo.ko nr_threads=4
+run ls $SYS $DBG
 run "ps -o pid,comm | grep ktd/"
-run "echo 4 > /sys/kernel/kthread_demo/nr_threads"
 run sleep 1
-run cat /sys/kernel/debug/kthread_demo/threads
-run "echo 100000 > /sys/kernel/kthread_demo/nr_threads || echo rejected, nr_threads is still \$(cat /sys/kernel/kthread_demo/nr_threads)"
+run cat $DBG/threads
+say "Wake-up latency of the sleep workload: actual minus intended wake time."
+run "cat $DBG/stats"
+
+say "Resize live: ktd/0..3 keep their pids, ktd/4..5 are new."
+run "echo 6 > $SYS/nr_threads"
+run "ps -o pid,comm | grep ktd/"
+
+say "Bad input is refused with an errno and changes nothing."
+run "echo 100000 > $SYS/nr_threads; cat $SYS/nr_threads"
+run "echo fast > $SYS/workload; cat $SYS/workload"
+
+say "spin: CPU-bound chunks with cond_resched(); six threads share two CPUs."
+run "echo spin > $SYS/workload"
+run sleep 1
+stats "loops|ops|csw|runtime"
+
+say "pingpong on one CPU (bind=0) and across CPUs (bind=spread): round trips."
+run "echo 2 > $SYS/nr_threads; echo pingpong > $SYS/workload; echo 0 > $SYS/bind"
+run sleep 1
+stats "rtt_same_cpu_(samples|p50|p99_)"
+run "echo spread > $SYS/bind"
+run sleep 1
+stats "rtt_cross_cpu_(samples|p50|p99_)"
+run "echo none > $SYS/bind"
+
+say "block: ktd/0's I/O never completes (io_stall=1); ktd/1 and ktd/2 go on."
+run "echo 3 > $SYS/nr_threads; echo block > $SYS/workload; echo 1 > $SYS/io_stall"
+run sleep 1
+run cat $DBG/threads
+run "echo 0 > $SYS/io_stall"
+
+say "Priority: nice 10, then SCHED_FIFO (field 41 of /proc/PID/stat: 1 = FIFO)."
+run "echo sleep > $SYS/workload; echo 10 > $SYS/nice"
+run "cut -d' ' -f2,19,41 /proc/\$(awk '\$1 == \"ktd/0\" { print \$2 }' $DBG/threads)/stat"
+run "echo fifo > $SYS/policy"
+run "cut -d' ' -f2,19,41 /proc/\$(awk '\$1 == \"ktd/0\" { print \$2 }' $DBG/threads)/stat"
+run "echo normal > $SYS/policy; echo 0 > $SYS/nice"
+
+say "Park and unpark (kthread_park): the state column says parked."
+run "echo 1 > $SYS/parked"
+run cat $DBG/threads
+run "echo 0 > $SYS/parked"
+
+if [ -w /sys/devices/system/cpu/cpu1/online ]; then
+	say "CPU hotplug: threads bound to CPU 1 park while it is offline."
+	run "echo 1 > $SYS/bind"
+	run "echo 0 > /sys/devices/system/cpu/cpu1/online"
+	run cat $DBG/threads
+	run "echo 1 > /sys/devices/system/cpu/cpu1/online"
+	run sleep 0.5
+	run cat $DBG/threads
+	run "echo none > $SYS/bind"
+fi
+
+say "iterations=20: threads finish on their own; we still hold their task."
+run "echo 20 > $SYS/iterations"
+run sleep 1
+run cat $DBG/threads
+run "echo 0 > $SYS/nr_threads; echo 0 > $SYS/iterations"
+
+say "Unload: no ktd thread is left."
+run "echo 4 > $SYS/nr_threads"
 run rmmod kthread_demo
 run "ps -o comm | grep -c ktd/ || true"
