@@ -108,19 +108,20 @@ phase_static() {
 }
 
 phase_kunit() {
+	local mods
 	step "KUnit suites on the debug test kernel"
-	built "$kobj" "$b12" "6.12"
 	t0=$SECONDS
-	if "$KTD_TOP/scripts/mkinitramfs.sh" "$out/kunit.cpio" "$KTD_TOP/scripts/jobs/kunit.sh" \
-		"$KTD_TOP/scripts/guest-ktap.sh" "$b12"/*.ko "$b12"/kunit/*.ko &&
-		"$KTD_TOP/scripts/run-vm.sh" -t 600 "$kobj/arch/x86/boot/bzImage" \
-		"$out/kunit.cpio" "$out/kunit"; then
+	if mods=$(ktd_build_cached "$kobj") &&
+		"$KTD_TOP/scripts/mkinitramfs.sh" "$out/kunit.cpio" "$KTD_TOP/scripts/jobs/kunit.sh" \
+			"$KTD_TOP/scripts/guest-ktap.sh" "$mods"/*.ko "$mods"/kunit/*.ko &&
+		"$KTD_TOP/scripts/run-vm.sh" -m 512M -t 600 "$kobj/arch/x86/boot/bzImage" \
+			"$out/kunit.cpio" "$out/kunit"; then
 		pass "KUnit run: sentinel reached, no splat ($((SECONDS - t0)) s)"
 	else
 		fail "KUnit run (logs in $out/kunit)"
 	fi
 	ktap_tally "$out/kunit/guest.log" "6.12 debug kernel" \
-		"$(find "$b12/kunit" -name '*_test.ko' 2>/dev/null | wc -l)"
+		"$(find "${mods:-/nonexistent}/kunit" -name '*_test.ko' 2>/dev/null | wc -l)"
 }
 
 mapfile -t gtests < <(ls "$KTD_TOP"/scripts/jobs/test-*.sh)

@@ -75,6 +75,26 @@ ktd_build() {
 	make -C "$kdir" M="$dir" "$@" modules >"$dir/build.log" 2>&1
 }
 
+# ktd_build_cached KDIR: print a directory holding the modules built for
+# KDIR from the current sources (plain build, no W=1/C=2). Reused while
+# neither the sources nor the kernel's Module.symvers change; kept in
+# $KTD_CACHE/modules/, a build that failed is not kept.
+ktd_build_cached() {
+	local kdir=$1 key dir
+	key=$( { echo "$kdir"; sha256sum "$kdir/Module.symvers" 2>/dev/null
+		cd "$KTD_TOP" && git ls-files -co --exclude-standard -z -- \
+			Kbuild '*.c' '*.h' 'kunit/*' 'scripts/selftest/*' |
+			xargs -0 sha256sum; } | sha256sum | cut -c1-16)
+	dir=$KTD_CACHE/modules/$key
+	if [ ! -f "$dir/.complete" ]; then
+		ktd_build "$kdir" "$dir" || return 1
+		touch "$dir/.complete"
+	fi
+	# Keep the ten newest builds.
+	ls -1dt "$KTD_CACHE"/modules/*/ 2>/dev/null | tail -n +11 | xargs -r rm -rf
+	echo "$dir"
+}
+
 # The kernel source tree that built the test kernel (for kunit.py and
 # checkpatch): the O= build directory's Makefile names it.
 ktd_kernel_src() {
