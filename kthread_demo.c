@@ -664,13 +664,20 @@ int ktd_pool_set_bind(struct ktd_pool *pool, int bind)
 }
 EXPORT_SYMBOL_IF_KUNIT(ktd_pool_set_bind);
 
+/*
+ * A parked thread sleeps in TASK_PARKED, which the freezer cannot freeze:
+ * a pool that is both parked and freezable would make every suspend fail.
+ * So the two exclude each other (-EBUSY).
+ */
 int ktd_pool_set_freezable(struct ktd_pool *pool, bool freezable)
 {
 	int err = 0;
 
 	cpus_read_lock();
 	mutex_lock(&pool->lock);
-	if (freezable != pool->freezable) {
+	if (freezable && pool->parked) {
+		err = -EBUSY;
+	} else if (freezable != pool->freezable) {
 		pool->freezable = freezable;
 		err = ktd_pool_restart(pool);
 	}
@@ -701,9 +708,12 @@ EXPORT_SYMBOL_IF_KUNIT(ktd_pool_set_priority);
 int ktd_pool_set_parked(struct ktd_pool *pool, bool parked)
 {
 	unsigned int i;
+	int err = 0;
 
 	mutex_lock(&pool->lock);
-	if (parked != pool->parked) {
+	if (parked && pool->freezable) {
+		err = -EBUSY;	/* see ktd_pool_set_freezable() */
+	} else if (parked != pool->parked) {
 		pool->parked = parked;
 		for (i = 0; i < pool->nr_threads; i++) {
 			if (parked)
@@ -713,17 +723,25 @@ int ktd_pool_set_parked(struct ktd_pool *pool, bool parked)
 		}
 	}
 	mutex_unlock(&pool->lock);
-	return 0;
+	return err;
 }
 EXPORT_SYMBOL_IF_KUNIT(ktd_pool_set_parked);
 
-/* ---- CPU hotplug: park the threads bound to a CPU while it is away ----- */
+/*
+ * ---- CPU hotplug: park the threads bound to a CPU while it is away -----
+ *
+ * Not during suspend and resume (cpuhp_tasks_frozen): then the threads are
+ * frozen, a frozen thread cannot be woken to park, and they are thawed only
+ * after every CPU is back.
+ */
 
 static int ktd_cpu_online(unsigned int cpu, struct hlist_node *node)
 {
 	struct ktd_pool *pool = hlist_entry(node, struct ktd_pool, cpuhp_node);
 	unsigned int i;
 
+	if (cpuhp_tasks_frozen)
+		return 0;
 	mutex_lock(&pool->lock);
 	for (i = 0; i < pool->nr_threads; i++) {
 		struct ktd_thread *t = ktd_slot(pool, i);
@@ -740,6 +758,8 @@ static int ktd_cpu_offline(unsigned int cpu, struct hlist_node *node)
 	struct ktd_pool *pool = hlist_entry(node, struct ktd_pool, cpuhp_node);
 	unsigned int i;
 
+	if (cpuhp_tasks_frozen)
+		return 0;
 	mutex_lock(&pool->lock);
 	for (i = 0; i < pool->nr_threads; i++) {
 		struct ktd_thread *t = ktd_slot(pool, i);

@@ -236,6 +236,10 @@ static void ktd_test_park_unpark(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, ktd_pool_set_parked(pool, false), 0);
 	KUNIT_EXPECT_TRUE(test, ktd_test_advances(pool, 0, 2));
 	KUNIT_EXPECT_TRUE(test, ktd_test_advances(pool, 2, 2));
+	/* Parked threads cannot freeze, so a parked pool refuses freezable. */
+	KUNIT_ASSERT_EQ(test, ktd_pool_set_parked(pool, true), 0);
+	KUNIT_EXPECT_EQ(test, ktd_pool_set_freezable(pool, true), -EBUSY);
+	KUNIT_EXPECT_FALSE(test, pool->freezable);
 	/* Stopping parked threads works as well. */
 	KUNIT_ASSERT_EQ(test, ktd_pool_set_parked(pool, true), 0);
 	KUNIT_EXPECT_EQ(test, ktd_pool_resize(pool, 0), 0);
@@ -259,6 +263,32 @@ static void ktd_test_iterations_finish(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ktd_pool_set_parked(pool, false), 0);
 	KUNIT_EXPECT_EQ(test, ktd_pool_resize(pool, 0), 0);
 	KUNIT_EXPECT_EQ(test, pool->never_ran, 0ULL);
+}
+
+static void ktd_test_freezable(struct kunit *test)
+{
+	struct ktd_pool *pool = ktd_test_pool(test, 4);
+	struct task_struct *before;
+	struct ktd_thread *t;
+
+	KUNIT_ASSERT_EQ(test, ktd_pool_resize(pool, 2), 0);
+	t = ktd_test_thread(pool, 0);
+	KUNIT_ASSERT_TRUE(test, ktd_test_advances(pool, 0, 1));
+	/* Kernel threads start unfreezable (PF_NOFREEZE). */
+	KUNIT_EXPECT_TRUE(test, t->task->flags & PF_NOFREEZE);
+	before = t->task;
+
+	/* set_freezable() only works on current: the threads restart. */
+	KUNIT_ASSERT_EQ(test, ktd_pool_set_freezable(pool, true), 0);
+	t = ktd_test_thread(pool, 0);
+	KUNIT_EXPECT_PTR_NE(test, t->task, before);
+	KUNIT_EXPECT_TRUE(test, t->freezable);
+	KUNIT_EXPECT_TRUE(test, ktd_test_advances(pool, 0, 1));
+	KUNIT_EXPECT_FALSE(test, t->task->flags & PF_NOFREEZE);
+	KUNIT_EXPECT_EQ(test, pool->nr_threads, 2U);
+	/* ... and a freezable pool refuses to park. */
+	KUNIT_EXPECT_EQ(test, ktd_pool_set_parked(pool, true), -EBUSY);
+	KUNIT_EXPECT_FALSE(test, pool->parked);
 }
 
 static void ktd_test_cpu_hotplug_parks(struct kunit *test)
@@ -306,6 +336,7 @@ static struct kunit_case ktd_pool_cases[] = {
 	KUNIT_CASE(ktd_test_priority),
 	KUNIT_CASE(ktd_test_park_unpark),
 	KUNIT_CASE(ktd_test_iterations_finish),
+	KUNIT_CASE(ktd_test_freezable),
 	KUNIT_CASE(ktd_test_cpu_hotplug_parks),
 	{}
 };

@@ -12,6 +12,7 @@
 #             suites on the debug test kernel
 #   distro    the guest tests on Debian's own 6.1 kernel
 #   selftest  proof that a WARN and a failing KUnit case fail a run
+#   ult       the user-level thread library's self-test (host, static)
 #   kunit     only the KUnit suites on the debug kernel (`make kunit`)
 # Every KUnit case and guest test counts on its own.
 set -euo pipefail
@@ -62,11 +63,11 @@ clean_build() {
 }
 
 phases=("$@")
-[ ${#phases[@]} -gt 0 ] || phases=(static debug distro selftest)
+[ ${#phases[@]} -gt 0 ] || phases=(static debug distro selftest ult)
 for p in "${phases[@]}"; do
 	case $p in
-	static | debug | distro | selftest | kunit) ;;
-	*) ktd_die "unknown phase '$p' (static, debug, distro, selftest, kunit)" ;;
+	static | debug | distro | selftest | ult | kunit) ;;
+	*) ktd_die "unknown phase '$p' (static, debug, distro, selftest, ult, kunit)" ;;
 	esac
 done
 
@@ -92,7 +93,9 @@ b12=$out/build-6.12 b61=$out/build-6.1
 
 phase_static() {
 	step "static checks"
-	mapfile -t sources < <(cd "$KTD_TOP" && git ls-files -co --exclude-standard -- '*.c' '*.h')
+	# The kernel code; scripts/ult is user space, checked in phase_ult.
+	mapfile -t sources < <(cd "$KTD_TOP" && git ls-files -co --exclude-standard -- \
+		'*.c' '*.h' ':!scripts/ult/*')
 	if cp_out=$(cd "$KTD_TOP" && perl "$src/scripts/checkpatch.pl" --strict --no-tree \
 		--terse --show-types --ignore LINUX_VERSION_CODE -f "${sources[@]}" 2>&1) &&
 		! grep -qE 'ERROR|WARNING|CHECK' <<<"$cp_out"; then
@@ -203,6 +206,32 @@ phase_selftest() {
 		fi
 	fi
 
+}
+
+phase_ult() {
+	local bin
+	step "user-level thread library (scripts/ult) on the host"
+	# Kernel style, minus the rules that only make sense in the kernel.
+	if cp_out=$(cd "$KTD_TOP" && perl "$src/scripts/checkpatch.pl" --strict --no-tree \
+		--terse --show-types -f scripts/ult/*.[ch] \
+		--ignore PREFER_KERNEL_TYPES,VOLATILE,PREFER_DEFINED_ATTRIBUTE_MACRO,BIT_MACRO,AVOID_EXTERNS \
+		2>&1) && ! grep -qE 'ERROR|WARNING|CHECK' <<<"$cp_out"; then
+		pass "checkpatch --strict scripts/ult (user-space rules)"
+	else
+		fail "checkpatch --strict scripts/ult"
+		grep -E 'ERROR|WARNING|CHECK' <<<"$cp_out" | head -n 20 | sed 's/^/      /'
+	fi
+	if bin=$("$KTD_TOP/scripts/ult-bench.sh" --build-only 2>"$out/ult-build.log"); then
+		pass "ultbench: static build with -Wall -Wextra, no warnings"
+		{
+			echo "KTD-KTAP-BEGIN ult"
+			timeout -k 5 120 "$bin" --selftest || true
+			echo "KTD-KTAP-END"
+		} >"$out/ult.log" 2>&1
+		ktap_tally "$out/ult.log" "host" 1
+	else
+		fail "ultbench build (see $out/ult-build.log)"
+	fi
 }
 
 for p in "${phases[@]}"; do

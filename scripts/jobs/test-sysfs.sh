@@ -258,7 +258,12 @@ test_cpu_hotplug() {
 
 test_freezer() {
 	[ -w /sys/power/pm_test ] || { echo "    # no pm_test here, nothing to check"; return 0; }
+	# A parked thread cannot freeze: parked and freezable exclude each other.
+	echo 1 >$SYS/parked
+	expect_write_error $SYS/freezable 1 busy
+	echo 0 >$SYS/parked
 	echo 1 >$SYS/freezable
+	expect_write_error $SYS/parked 1 busy
 	f0=$(kstat freezes)
 	echo 0 >/sys/module/suspend/parameters/pm_test_delay
 	echo freezer >/sys/power/pm_test
