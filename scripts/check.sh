@@ -13,6 +13,8 @@
 #   distro    the guest tests on Debian's own 6.1 kernel
 #   selftest  proof that a WARN and a failing KUnit case fail a run
 #   ult       the user-level thread library's self-test (host, static)
+#   torture   load/unload cycles, reconfiguration races, CPU hotplug, the
+#             freezer and hostile input, on the debug kernel
 #   kunit     only the KUnit suites on the debug kernel (`make kunit`)
 # Every KUnit case and guest test counts on its own.
 set -euo pipefail
@@ -63,11 +65,11 @@ clean_build() {
 }
 
 phases=("$@")
-[ ${#phases[@]} -gt 0 ] || phases=(static debug distro selftest ult)
+[ ${#phases[@]} -gt 0 ] || phases=(static debug distro selftest ult torture)
 for p in "${phases[@]}"; do
 	case $p in
-	static | debug | distro | selftest | ult | kunit) ;;
-	*) ktd_die "unknown phase '$p' (static, debug, distro, selftest, ult, kunit)" ;;
+	static | debug | distro | selftest | ult | torture | kunit) ;;
+	*) ktd_die "unknown phase '$p' (static, debug, distro, selftest, ult, torture, kunit)" ;;
 	esac
 done
 
@@ -232,6 +234,29 @@ phase_ult() {
 	else
 		fail "ultbench build (see $out/ult-build.log)"
 	fi
+}
+
+phase_torture() {
+	local n verdict
+	step "torture on the debug test kernel"
+	built "$kobj" "$b12" "6.12"
+	t0=$SECONDS
+	if "$KTD_TOP/scripts/mkinitramfs.sh" "$out/torture.cpio" \
+		"$KTD_TOP/scripts/jobs/torture.sh" "$KTD_TOP/scripts/guest-ktap.sh" "$b12"/*.ko &&
+		"$KTD_TOP/scripts/run-vm.sh" -t 1200 "$kobj/arch/x86/boot/bzImage" \
+			"$out/torture.cpio" "$out/torture" 2>"$out/torture.verdict"; then
+		pass "torture run: sentinel reached, no splat ($((SECONDS - t0)) s)"
+	else
+		fail "torture run (logs in $out/torture)"
+		sed 's/^/      /' "$out/torture.verdict" | head -n 20
+	fi
+	ktap_tally "$out/torture/guest.log" "6.12 debug kernel" 1
+	n=$("$KTD_TOP/scripts/splats.sh" "$out/torture/console.log" | wc -l || true)
+	verdict=SUCCESS
+	grep -q '^not ok' "$out/torture/guest.log" && verdict=FAILURE
+	[ "$n" -eq 0 ] || verdict=FAILURE
+	grep -q '^TORTURE ' "$out/torture/guest.log" || verdict=FAILURE
+	echo "torture: $(sed -n 's/^TORTURE //p' "$out/torture/guest.log") splats=$n: $verdict"
 }
 
 for p in "${phases[@]}"; do
