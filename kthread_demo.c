@@ -33,6 +33,7 @@
 #include <linux/ktime.h>
 #include <linux/module.h>
 #include <linux/sched.h>
+#include <linux/sched/rt.h>
 #include <linux/sched/task.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
@@ -42,6 +43,14 @@
 
 #include "compat.h"
 #include "kthread_demo.h"
+
+#define CREATE_TRACE_POINTS
+#include "ktd_trace.h"
+
+/* workqueue_demo reports its work items through these. */
+EXPORT_TRACEPOINT_SYMBOL_GPL(ktd_work_queued);
+EXPORT_TRACEPOINT_SYMBOL_GPL(ktd_work_start);
+EXPORT_TRACEPOINT_SYMBOL_GPL(ktd_work_finish);
 
 static unsigned int max_threads = 4096;
 module_param(max_threads, uint, 0444);
@@ -97,6 +106,8 @@ static void ktd_record(struct ktd_thread *t, unsigned int which, u64 ns)
 {
 	WRITE_ONCE(t->st.last_lat_ns, ns);
 	ktd_hist_add(&t->st.lat[which], ns);
+	trace_ktd_latency(t->id, ktd_workload_names[READ_ONCE(t->pool->workload)],
+			  which == KTD_LAT_CROSS, ns);
 }
 
 static bool ktd_stats_on(const struct ktd_thread *t)
@@ -128,7 +139,16 @@ static void ktd_spin(struct ktd_thread *t)
 		x ^= x << 5;
 	}
 	t->rnd = x;
-	cond_resched();
+	/*
+	 * cond_resched() gives way only to tasks that should preempt us. A
+	 * SCHED_FIFO task never preempts a peer of its own priority, so FIFO
+	 * spinners would starve each other, including a peer that has to run
+	 * to park or stop. In real time, spinners nap between chunks instead.
+	 */
+	if (rt_task(current))
+		usleep_range(10, 20);
+	else
+		cond_resched();
 }
 
 /*
@@ -301,6 +321,7 @@ static int ktd_thread_fn(void *data)
 	bool was_frozen = false;
 
 	WRITE_ONCE(t->started, true);
+	trace_ktd_thread_start(t->id, t->freezable);
 	if (t->freezable)
 		set_freezable();
 
@@ -434,8 +455,10 @@ static struct ktd_thread *ktd_thread_run(struct ktd_pool *pool,
  */
 int ktd_thread_stop(struct ktd_thread *t)
 {
+	int pid = task_pid_nr(t->task);
 	int ret = kthread_stop_put(t->task);
 
+	trace_ktd_thread_stop(t->id, pid, ret, READ_ONCE(t->total_loops));
 	hrtimer_cancel(&t->io_timer);
 	if (ret == -EINTR)
 		WRITE_ONCE(t->pool->never_ran, t->pool->never_ran + 1);
@@ -1386,3 +1409,4 @@ module_exit(ktd_exit);
 MODULE_DESCRIPTION("Kernel threads under live control, measured");
 MODULE_AUTHOR("The kthread-demo authors");
 MODULE_LICENSE("GPL");
+MODULE_VERSION(KTD_VERSION);

@@ -13,6 +13,8 @@
 #   distro    the guest tests on Debian's own 6.1 kernel
 #   selftest  proof that a WARN and a failing KUnit case fail a run
 #   ult       the user-level thread library's self-test (host, static)
+#   dkms      make install/uninstall and a DKMS add, build, install,
+#             remove cycle against Debian's 6.1 headers (nothing loaded)
 #   torture   load/unload cycles, reconfiguration races, CPU hotplug, the
 #             freezer and hostile input, on the debug kernel
 #   kunit     only the KUnit suites on the debug kernel (`make kunit`)
@@ -65,11 +67,11 @@ clean_build() {
 }
 
 phases=("$@")
-[ ${#phases[@]} -gt 0 ] || phases=(static debug distro selftest ult torture)
+[ ${#phases[@]} -gt 0 ] || phases=(static debug distro selftest ult dkms torture)
 for p in "${phases[@]}"; do
 	case $p in
-	static | debug | distro | selftest | ult | torture | kunit) ;;
-	*) ktd_die "unknown phase '$p' (static, debug, distro, selftest, ult, torture, kunit)" ;;
+	static | debug | distro | selftest | ult | dkms | torture | kunit) ;;
+	*) ktd_die "unknown phase '$p' (static, debug, distro, selftest, ult, dkms, torture, kunit)" ;;
 	esac
 done
 
@@ -234,6 +236,19 @@ phase_ult() {
 	else
 		fail "ultbench build (see $out/ult-build.log)"
 	fi
+}
+
+phase_dkms() {
+	local line
+	step "make install and DKMS against Debian's $distro headers"
+	# Each step prints its own PASS/FAIL line; count them as ours.
+	while IFS= read -r line; do
+		case $line in
+		"PASS  "*) pass "${line#PASS  }" ;;
+		"FAIL  "*) fail "${line#FAIL  }" ;;
+		*) printf '      %s\n' "$line" ;;
+		esac
+	done < <("$KTD_TOP/scripts/dkms-check.sh" 2>&1 || echo "FAIL  scripts/dkms-check.sh exited with an error")
 }
 
 phase_torture() {

@@ -70,7 +70,7 @@ ktd_build() {
 	rm -rf "$dir"
 	mkdir -p "$dir"
 	(cd "$KTD_TOP" && git ls-files -co --exclude-standard -z -- \
-		Kbuild '*.c' '*.h' 'kunit/*' 'scripts/selftest/*' |
+		Kbuild VERSION '*.c' '*.h' 'kunit/*' 'scripts/selftest/*' |
 		xargs -0 cp --parents -t "$dir")
 	make -C "$kdir" M="$dir" "$@" modules >"$dir/build.log" 2>&1
 }
@@ -83,7 +83,7 @@ ktd_build_cached() {
 	local kdir=$1 key dir
 	key=$( { echo "$kdir"; sha256sum "$kdir/Module.symvers" 2>/dev/null
 		cd "$KTD_TOP" && git ls-files -co --exclude-standard -z -- \
-			Kbuild '*.c' '*.h' 'kunit/*' 'scripts/selftest/*' |
+			Kbuild VERSION '*.c' '*.h' 'kunit/*' 'scripts/selftest/*' |
 			xargs -0 sha256sum; } | sha256sum | cut -c1-16)
 	dir=$KTD_CACHE/modules/$key
 	if [ ! -f "$dir/.complete" ]; then

@@ -7,7 +7,7 @@
 # DEBUG_OBJECTS, kmemleak after the final scan, hung task, ...).
 #
 # Knobs (environment): CYCLES (100), RACE_SECS (20), HOTPLUG (40),
-# FREEZES (5), HOSTILE (2000 writes per file group).
+# FREEZES (5), HOSTILE (120 rounds of one write to every writable file).
 # The summary ends with one line: "TORTURE SUCCESS" or "TORTURE FAILURE".
 . /guest-ktap.sh
 
@@ -18,12 +18,13 @@ CYCLES=${CYCLES:-100}
 RACE_SECS=${RACE_SECS:-20}
 HOTPLUG=${HOTPLUG:-40}
 FREEZES=${FREEZES:-5}
-HOSTILE=${HOSTILE:-2000}
+HOSTILE=${HOSTILE:-120}
 T=/tmp/torture
 mkdir -p $T
 echo 0 >$T/cycles
 echo 0 >$T/hotplug
 echo 0 >$T/freezes
+echo 0 >$T/sweeps_cut
 
 WQD=
 [ -e /workqueue_demo.ko ] && WQD=1
@@ -64,10 +65,11 @@ unload() {
 	[ "$(nr_ktd_threads)" = 0 ] || ktap_fail "ktd threads left after rmmod"
 }
 
-# Start whatever benchmark workqueue_demo offers, without waiting for it.
+# Start a comparison sweep on every mechanism; it runs on its own.
 start_bench() {
-	[ -z "$WQD" ] || [ ! -w $DBG/bench/run ] ||
-		{ echo all >$DBG/bench/run; } 2>/dev/null || true
+	[ -n "$WQD" ] || return 0
+	echo all >$DBG/bench/mechanisms
+	echo sweep >$DBG/bench/run
 }
 
 test_load_unload_cycles() {
@@ -75,7 +77,7 @@ test_load_unload_cycles() {
 	# one cycle first, so that caches are warm before the slab baseline
 	load nr_threads=2
 	unload
-	sync
+	sleep 6		# kfree_rcu() batches drain within 5 s
 	s0=$(slab_kb)
 	i=1
 	while [ $i -le "$CYCLES" ]; do
@@ -90,7 +92,7 @@ test_load_unload_cycles() {
 		count cycles
 		i=$((i + 1))
 	done
-	sleep 1
+	sleep 6
 	s1=$(slab_kb)
 	echo "    # slab (SUnreclaim) before $CYCLES cycles: ${s0} kB, after: ${s1} kB"
 	# KASAN's quarantine holds freed objects back (up to 1/32 of memory),
@@ -109,8 +111,8 @@ writer() {
 	id=$1
 	RANDOM=$((id * 7919))
 	end=$(($(date +%s) + RACE_SECS))
-	ok=0 busy=0 bad=0
-	while [ "$(date +%s)" -lt $end ]; do
+	ok=0 busy=0 bad=0 n=0
+	while [ $((n += 1)) -lt 20 ] || { n=0; [ "$(date +%s)" -lt $end ]; }; do
 		case $((RANDOM % 9)) in
 		0) f=nr_threads v=$((RANDOM % 17)) ;;
 		1) f=workload; set -- spin sleep block pingpong; shift $((RANDOM % 4)); v=$1 ;;
@@ -122,9 +124,11 @@ writer() {
 		7) f=io_stall v=$((RANDOM % 4)) ;;
 		8) f=iterations; set -- 0 0 0 50; shift $((RANDOM % 4)); v=$1 ;;
 		esac
-		if err=$({ echo "$v" >$SYS/$f; } 2>&1); then
+		# no command substitution here: a fork costs more than the write
+		if { echo "$v" >$SYS/$f; } 2>$T/err.$id; then
 			ok=$((ok + 1))
 		else
+			read -r err <$T/err.$id
 			case $err in
 			*busy*) busy=$((busy + 1)) ;;
 			*) bad=$((bad + 1)); echo "    # writer $id: $f=$v: $err" ;;
@@ -202,6 +206,24 @@ test_reconfiguration_races() {
 	unload
 }
 
+# rmmod in the middle of a sweep: nothing may be left behind.
+test_rmmod_during_sweep() {
+	[ -n "$WQD" ] || { echo "    # no workqueue_demo"; return 0; }
+	i=0
+	while [ $i -lt 8 ]; do
+		load nr_threads=2 workload=pingpong
+		start_bench
+		sleep 0.$((i + 1))
+		grep -q 'state: running' $DBG/bench/status ||
+			echo "    # round $i: the sweep had already ended"
+		unload
+		n=$(ps -o comm | grep -c '^wqd' || true)
+		expect_eq "$n" 0 "wqd threads after rmmod mid-sweep (round $i)"
+		count sweeps_cut
+		i=$((i + 1))
+	done
+}
+
 test_cpu_hotplug_bound() {
 	[ -w $ONLINE ] || { echo "    # cpu1 cannot go offline here"; return 0; }
 	load nr_threads=6 workload=pingpong
@@ -253,6 +275,8 @@ valid() {
 	parked | freezable | stats_enabled) [ "$2" = 0 ] || [ "$2" = 1 ] ;;
 	iterations) case $2 in *[!0-9]* | "") false ;; esac ;;
 	io_stall) [ "$2" -ge 0 ] && [ "$2" -le 4096 ] ;;
+	bench/mechanisms) case $2 in *"["*"]"*) ;; *) false ;; esac ;;
+	bench/*) case $2 in *[!0-9]* | "") false ;; esac ;;
 	*) false ;;
 	esac 2>/dev/null
 }
@@ -279,18 +303,28 @@ test_hostile_input() {
 	load nr_threads=2
 	tried=0 rej=0 acc=0
 	files="nr_threads workload period_us bind nice policy parked freezable iterations io_stall stats_enabled"
+	# workqueue_demo's parameters live in debugfs: bench/<name>
+	if [ -n "$WQD" ]; then
+		for f in $DBG/bench/*; do
+			case ${f##*/} in
+			run | status | hist.csv) ;;
+			mechanisms) files="$files ../../debug/kthread_demo/bench/mechanisms" ;;
+			*) files="$files ../../debug/kthread_demo/bench/${f##*/}" ;;
+			esac
+		done
+	fi
 	n=0
 	while [ $n -lt "$HOSTILE" ]; do
 		for f in $files; do
 			hostile_value $((n + RANDOM))
 			before=$(cat $SYS/$f)
 			# one write(2) of the whole value, or byte by byte (partial)
+			rc=0
 			if [ $((n % 7)) = 0 ]; then
-				dd if=$T/in of=$SYS/$f bs=1 2>/dev/null
+				dd if=$T/in of=$SYS/$f bs=1 2>/dev/null || rc=$?
 			else
-				dd if=$T/in of=$SYS/$f bs=8192 2>/dev/null
+				dd if=$T/in of=$SYS/$f bs=8192 2>/dev/null || rc=$?
 			fi
-			rc=$?
 			after=$(cat $SYS/$f)
 			tried=$((tried + 1))
 			if [ $rc != 0 ] && [ $((n % 7)) != 0 ]; then
@@ -299,7 +333,7 @@ test_hostile_input() {
 					ktap_fail "$f: rejected write changed '$before' to '$after'"
 			else
 				acc=$((acc + 1))
-				valid $f "$after" ||
+				valid "${f#../../debug/kthread_demo/}" "$after" ||
 					ktap_fail "$f holds '$after', which is not a valid value"
 			fi
 		done
@@ -324,7 +358,7 @@ test_hostile_input() {
 }
 
 ktap_run kthread_demo_torture test_load_unload_cycles \
-	test_reconfiguration_races test_cpu_hotplug_bound test_freezer_cycles \
+	test_reconfiguration_races test_rmmod_during_sweep test_cpu_hotplug_bound test_freezer_cycles \
 	test_hostile_input
 read -r tried rej acc <$T/hostile 2>/dev/null || tried=0 rej=0 acc=0
-echo "TORTURE cycles=$(cat $T/cycles) racing_writes_accepted=$(cat $T/race_ok 2>/dev/null || echo 0) hostile_writes=$tried rejected=$rej accepted=$acc hotplug_transitions=$(cat $T/hotplug) freezer_cycles=$(cat $T/freezes)"
+echo "TORTURE cycles=$(cat $T/cycles) racing_writes_accepted=$(cat $T/race_ok 2>/dev/null || echo 0) hostile_writes=$tried rejected=$rej accepted=$acc sweeps_cut_by_rmmod=$(cat $T/sweeps_cut) hotplug_transitions=$(cat $T/hotplug) freezer_cycles=$(cat $T/freezes)"

@@ -1,0 +1,70 @@
+# SPDX-License-Identifier: GPL-2.0
+# Guest job for scripts/sweep.sh: run workqueue_demo's whole benchmark
+# matrix once and print the results, each file framed by
+# "KTD-SWEEP-BEGIN <name>" and "KTD-SWEEP-END" for the host to cut out.
+#
+# Parameters come from /sweep.params ("name value" lines) when present;
+# otherwise the module's defaults apply.
+B=/sys/kernel/debug/kthread_demo/bench
+DBG=/sys/kernel/debug/kthread_demo
+LIMIT=${SWEEP_LIMIT_S:-600}
+
+section() {
+	echo "KTD-SWEEP-BEGIN $1"
+	cat "$2"
+	echo "KTD-SWEEP-END"
+}
+
+insmod /kthread_demo.ko nr_threads=0
+insmod /workqueue_demo.ko
+
+{
+	echo "kernel: $(uname -r)"
+	echo "cpus_online: $(nproc)"
+	t=/sys/module/workqueue/parameters/cpu_intensive_thresh_us
+	if [ -r $t ]; then
+		echo "cpu_intensive_thresh_us: $(cat $t)"
+	else
+		echo "cpu_intensive_thresh_us: absent (kernel before 6.5: no automatic CPU_INTENSIVE)"
+	fi
+	for p in power_efficient default_affinity_scope; do
+		f=/sys/module/workqueue/parameters/$p
+		[ -r $f ] && echo "workqueue.$p: $(cat $f)"
+	done
+} >/tmp/env.txt
+
+if [ -r /sweep.params ]; then
+	while read -r name value; do
+		case $name in '' | '#'*) continue ;; esac
+		echo "$value" >"$B/$name"
+	done </sweep.params
+fi
+for f in $B/*; do
+	case ${f##*/} in run | status | hist.csv) continue ;; esac
+	echo "${f##*/}: $(cat "$f")"
+done >>/tmp/env.txt
+section env /tmp/env.txt
+
+echo sweep >$B/run
+i=0
+while :; do
+	st=$(awk '$1 == "state:" { print $2 }' $B/status)
+	[ "$st" = running ] || break
+	i=$((i + 1))
+	if [ $i -gt $((LIMIT * 2)) ]; then
+		echo "sweep still running after $LIMIT s; stopping it"
+		echo stop >$B/run
+		sleep 2
+		break
+	fi
+	[ $((i % 20)) -eq 0 ] && echo "... $(grep '^now:' $B/status)"
+	sleep 0.5
+done
+
+section status $B/status
+section compare $DBG/compare
+section compare.csv $DBG/compare.csv
+section hist.csv $B/hist.csv
+rmmod workqueue_demo
+rmmod kthread_demo
+[ "$st" = done ]

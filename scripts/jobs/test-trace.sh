@@ -1,0 +1,73 @@
+# SPDX-License-Identifier: GPL-2.0
+# Guest job: the trace events under /sys/kernel/tracing/events/kthread_demo
+# exist, and enabling them yields real events from real threads and items.
+# Runs on both the debug test kernel and Debian's 6.1 kernel.
+. /guest-ktap.sh
+
+TR=/sys/kernel/tracing
+EV=$TR/events/kthread_demo
+SYS=/sys/kernel/kthread_demo
+DBG=/sys/kernel/debug/kthread_demo
+
+# events NAME: how many NAME events the trace buffer holds
+events() {
+	grep -c " $1: " $TR/trace || true
+}
+
+test_events_exist() {
+	[ -d $TR/events ] || mount -t tracefs tracefs $TR
+	insmod /kthread_demo.ko nr_threads=0
+	[ ! -e /workqueue_demo.ko ] || insmod /workqueue_demo.ko
+	for e in ktd_thread_start ktd_thread_stop ktd_latency ktd_work_queued \
+		ktd_work_start ktd_work_finish; do
+		[ -e $EV/$e/enable ] || ktap_fail "$EV/$e missing"
+	done
+}
+
+test_thread_events() {
+	echo >$TR/trace
+	echo 1 >$EV/enable
+	echo 2 >$SYS/nr_threads
+	echo pingpong >$SYS/workload
+	sleep 0.5
+	echo 0 >$SYS/nr_threads
+	echo 0 >$EV/enable
+	expect_eq "$(events ktd_thread_start)" 2 "ktd_thread_start events"
+	expect_eq "$(events ktd_thread_stop)" 2 "ktd_thread_stop events"
+	[ "$(events ktd_latency)" -gt 0 ] || ktap_fail "no ktd_latency events"
+	grep -q 'ktd_latency: id=0 workload=pingpong' $TR/trace ||
+		ktap_fail "ktd_latency events do not name the workload"
+	grep -q 'ktd_thread_stop: id=1 pid=[0-9]* ret=0 loops=[1-9]' $TR/trace ||
+		ktap_fail "ktd_thread_stop has no loops or ret"
+}
+
+test_work_events() {
+	[ -e /workqueue_demo.ko ] || { echo "    # no workqueue_demo"; return 0; }
+	B=$DBG/bench
+	echo >$TR/trace
+	echo wq_unbound >$B/mechanisms
+	echo 5 >$B/lat_items
+	echo 1 >$EV/enable
+	echo latency >$B/run
+	i=0
+	until grep -q 'state: done' $B/status; do
+		i=$((i + 1))
+		[ $i -lt 300 ] || ktap_fail "latency run did not finish"
+		sleep 0.1
+	done
+	echo 0 >$EV/enable
+	for e in ktd_work_queued ktd_work_start ktd_work_finish; do
+		[ "$(events $e)" -ge 5 ] || ktap_fail "$e: $(events $e) events, expected >= 5"
+	done
+	grep -q 'ktd_work_start: mech=wq_unbound item=[0-9]* ns=[0-9]' $TR/trace ||
+		ktap_fail "ktd_work_start has no mechanism or latency"
+}
+
+test_unload() {
+	[ ! -e /workqueue_demo.ko ] || rmmod workqueue_demo
+	rmmod kthread_demo
+	[ ! -d $EV ] || ktap_fail "$EV still there after rmmod"
+}
+
+ktap_run kthread_demo_trace test_events_exist test_thread_events \
+	test_work_events test_unload

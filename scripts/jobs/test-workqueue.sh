@@ -1,0 +1,155 @@
+# SPDX-License-Identifier: GPL-2.0
+# Guest job: workqueue_demo's debugfs interface as a user drives it.
+# Runs on both the debug test kernel and Debian's 6.1 kernel.
+. /guest-ktap.sh
+
+DBG=/sys/kernel/debug/kthread_demo
+B=$DBG/bench
+NL='
+'
+MECHS="kthread kthread_worker wq_percpu wq_unbound wq_highpri wq_cpu_intensive wq_ordered system_wq"
+
+state() {
+	awk '$1 == "state:" { print $2 }' $B/status
+}
+
+# wait_state WANT SECONDS: poll until the run's state is WANT.
+wait_state() {
+	i=0
+	while [ "$(state)" != "$1" ]; do
+		i=$((i + 1))
+		[ $i -le $(($2 * 10)) ] ||
+			ktap_fail "state '$(state)' after $2 s, expected '$1'"
+		sleep 0.1
+	done
+}
+
+nr_wqd_threads() {
+	ps -o comm | grep -c '^wqd' || true
+}
+
+# A run that takes seconds unless it is stopped: two passes of items that
+# each sleep 1 s, on a single kthread_worker.
+long_run_params() {
+	echo kthread_worker >$B/mechanisms
+	echo 4 >$B/blk_items
+	echo 1000 >$B/sleep_ms
+}
+
+# A run small enough for a few seconds under TCG, even with KASAN.
+tiny_run_params() {
+	echo all >$B/mechanisms
+	echo 4 >$B/lat_items
+	echo 16 >$B/tput_items
+	echo 2 >$B/blk_items
+	echo 1 >$B/sleep_ms
+	echo 2 >$B/cpu_items
+	echo 200 >$B/spin_us
+	echo 2 >$B/create_loops
+	echo 2 >$B/delay_items
+	echo 1 >$B/delay_ms
+	echo 60 >$B/timeout_s
+}
+
+test_load() {
+	insmod /kthread_demo.ko nr_threads=0
+	insmod /workqueue_demo.ko
+	for f in run status mechanisms hist.csv lat_items timeout_s; do
+		[ -e $B/$f ] || ktap_fail "$B/$f missing"
+	done
+	[ -e $DBG/compare ] || ktap_fail "$DBG/compare missing"
+	[ -e $DBG/compare.csv ] || ktap_fail "$DBG/compare.csv missing"
+	expect_eq "$(state)" idle "state after load"
+	expect_eq "$(cat $B/mechanisms)" \
+		"[kthread] [kthread_worker] [wq_percpu] [wq_unbound] [wq_highpri] [wq_cpu_intensive] [wq_ordered] [system_wq]" \
+		"mechanisms after load"
+}
+
+test_bad_input_changes_nothing() {
+	before=$(cat $B/lat_items)
+	for v in "$NL" " " abc -1 3x 0x; do
+		expect_write_error $B/lat_items "$v" "Invalid argument"
+	done
+	expect_write_error $B/lat_items 0 "out of range"
+	expect_write_error $B/lat_items 10001 "out of range"
+	expect_write_error $B/lat_items 99999999999999999999 "out of range"
+	expect_write_error $B/max_active 513 "out of range"
+	expect_write_error $B/timeout_s 0 "out of range"
+	expect_eq "$(cat $B/lat_items)" "$before" "lat_items after bad writes"
+
+	mechs=$(cat $B/mechanisms)
+	expect_write_error $B/mechanisms "wq_bogus" "Invalid argument"
+	expect_write_error $B/mechanisms "kthread,nope" "Invalid argument"
+	expect_write_error $B/mechanisms "$NL" "Invalid argument"
+	expect_eq "$(cat $B/mechanisms)" "$mechs" "mechanisms after bad writes"
+
+	expect_write_error $B/run "bogus" "Invalid argument"
+	expect_write_error $B/run "$NL" "Invalid argument"
+	expect_eq "$(state)" idle "state after bad run writes"
+}
+
+test_params_accept_good_input() {
+	echo 7 >$B/lat_items
+	expect_eq "$(cat $B/lat_items)" 7 "lat_items"
+	echo "wq_unbound, kthread" >$B/mechanisms
+	expect_eq "$(cat $B/mechanisms)" \
+		"[kthread] kthread_worker wq_percpu [wq_unbound] wq_highpri wq_cpu_intensive wq_ordered system_wq" \
+		"mechanisms"
+	echo all >$B/mechanisms
+}
+
+test_second_start_is_busy_and_stop_ends_it() {
+	long_run_params
+	echo blocking >$B/run
+	expect_eq "$(state)" running "state after start"
+	expect_write_error $B/run blocking "busy"
+	expect_write_error $B/run sweep "busy"
+	echo stop >$B/run
+	wait_state interrupted 10
+	expect_eq "$(nr_wqd_threads)" 0 "wqd threads after stop"
+}
+
+test_tiny_sweep_completes() {
+	tiny_run_params
+	echo sweep >$B/run
+	wait_state done 120
+	cat $B/status | sed 's/^/    # /'
+	rows=$(awk '!/^#/ && $1 != "mechanism" { print $1 }' $DBG/compare |
+		tr '\n' ' ')
+	expect_eq "$rows" "$MECHS " "compare rows"
+	# Every metric measured for every mechanism: no '-' cells.
+	dashes=$(awk '!/^#/ { for (i = 2; i <= NF; i++) if ($i == "-") n++ }
+		END { print n + 0 }' $DBG/compare)
+	expect_eq "$dashes" 0 "unmeasured cells in compare"
+	# The kthread row is its own base.
+	expect_eq "$(awk -F, '$1 == "kthread" && $4 != "1.00"' $DBG/compare.csv | wc -l)" \
+		0 "kthread ratios other than 1.00"
+	for mech in $MECHS; do
+		n=$(grep -c "^$mech,lat_p50_ns," $DBG/compare.csv || true)
+		expect_eq "$n" 1 "lat_p50_ns lines for $mech in compare.csv"
+		n=$(grep -c "^$mech,dispatch_latency," $B/hist.csv || true)
+		[ "$n" -ge 1 ] || ktap_fail "no dispatch_latency buckets for $mech"
+	done
+	# The histogram counts add up to the samples taken.
+	sum=$(awk -F, '$1 == "wq_unbound" && $2 == "dispatch_latency" { s += $5 } END { print s }' \
+		$B/hist.csv)
+	expect_eq "$sum" 4 "wq_unbound latency samples"
+	expect_eq "$(nr_wqd_threads)" 0 "wqd threads after the run"
+}
+
+test_rmmod_during_run_leaves_nothing() {
+	long_run_params
+	echo blocking >$B/run
+	expect_eq "$(state)" running "state after start"
+	sleep 0.5
+	rmmod workqueue_demo
+	[ ! -e $B ] || ktap_fail "$B still there"
+	[ ! -e $DBG/compare ] || ktap_fail "$DBG/compare still there"
+	expect_eq "$(nr_wqd_threads)" 0 "wqd threads after rmmod"
+	rmmod kthread_demo
+}
+
+ktap_run workqueue_demo_debugfs test_load test_bad_input_changes_nothing \
+	test_params_accept_good_input \
+	test_second_start_is_busy_and_stop_ends_it test_tiny_sweep_completes \
+	test_rmmod_during_run_leaves_nothing

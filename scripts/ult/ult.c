@@ -1,0 +1,514 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ult: the many-to-one user-level thread library (see ult.h).
+ *
+ * Layout of a thread: one mmap()ed region, a PROT_NONE guard page at the
+ * bottom, the stack above it and the struct ult at the very top. Finished
+ * threads' regions are kept on a free list, so a steady create/join cycle
+ * makes no system call (glibc caches pthread stacks the same way).
+ *
+ * Scheduling: a FIFO run queue of runnable threads. A thread that gives
+ * up the CPU queues itself at the tail (if still runnable) and switches
+ * straight to the head; there is no separate scheduler thread. Threads
+ * parked in ult_read() sit on a wait list: it is polled without blocking
+ * every ULT_POLL_EVERY scheduling decisions, and with a blocking poll()
+ * when the run queue is empty.
+ *
+ * Preemption: the SIGALRM handler yields on behalf of the interrupted
+ * thread unless that thread is inside the library (ult_busy), where the
+ * tick is dropped. ult_busy is set on entry to every library function that
+ * touches shared state and cleared on the way out; ult_schedule_locked()
+ * is entered with it set and the thread it resumes clears it.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/time.h>
+#include <ucontext.h>
+#include <unistd.h>
+
+#include "ult.h"
+
+#define ULT_STACK_SIZE		(64 * 1024)	/* usable stack per thread */
+#define ULT_CACHE_MAX		64	/* finished regions kept for reuse */
+#define ULT_POLL_EVERY		32	/* scheduling decisions per fd poll */
+#define ULT_POLL_MAX		64	/* parked threads one poll() covers */
+#define ULT_POLL_TIMEOUT_MS	1000	/* one idle poll(); it loops */
+
+enum ult_state {
+	ULT_RUNNABLE,
+	ULT_WAIT_FD,
+	ULT_WAIT_JOIN,
+	ULT_DONE,
+};
+
+struct ult {
+	struct ult *next;	/* run queue, wait list or free list */
+	void *sp;		/* ULT_SWITCH_ASM: saved stack pointer */
+	ucontext_t uc;		/* ULT_SWITCH_UCONTEXT: saved context */
+	char *region;		/* mmap()ed region, NULL for main */
+	size_t region_size;
+	ult_fn_t fn;
+	void *arg;
+	void *ret;
+	struct ult *joiner;
+	enum ult_state state;
+	int wait_fd;
+	short wait_events;
+	int id;
+};
+
+/* From ult_switch_x86_64.S */
+void ult_switch_asm(void **save_sp, void *new_sp);
+void ult_start_asm(void);
+void ult_entry(struct ult *t) __attribute__((noreturn));
+
+static enum ult_switch_kind ult_kind;
+static struct ult ult_main;
+static struct ult *ult_cur;
+static struct ult *rq_head, *rq_tail;
+static struct ult *wait_list;
+static int nwaiting;
+static struct ult *cache;
+static int ncached;
+static int next_id;
+static unsigned int poll_tick;
+static unsigned long nswitches;
+static size_t page_size;
+
+static volatile sig_atomic_t ult_busy;
+static volatile sig_atomic_t preempting;
+static unsigned long npreempt;
+static struct sigaction old_alrm;
+
+/* The handler runs on this kernel thread: a compiler barrier is enough. */
+static inline void ult_lock(void)
+{
+	ult_busy = 1;
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
+}
+
+static inline void ult_unlock(void)
+{
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
+	ult_busy = 0;
+}
+
+static void __attribute__((format(printf, 1, 2))) ult_die(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "ult: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n");
+	abort();
+}
+
+static void rq_push(struct ult *t)
+{
+	t->next = NULL;
+	if (rq_tail)
+		rq_tail->next = t;
+	else
+		rq_head = t;
+	rq_tail = t;
+}
+
+static struct ult *rq_pop(void)
+{
+	struct ult *t = rq_head;
+
+	if (t) {
+		rq_head = t->next;
+		if (!rq_head)
+			rq_tail = NULL;
+		t->next = NULL;
+	}
+	return t;
+}
+
+/* Make the parked threads whose fds are ready runnable again. */
+static void ult_poll_waiters(int timeout_ms)
+{
+	struct pollfd pfd[ULT_POLL_MAX];
+	struct ult *t, **link;
+	int n = 0, i;
+
+	for (t = wait_list; t && n < ULT_POLL_MAX; t = t->next, n++) {
+		pfd[n].fd = t->wait_fd;
+		pfd[n].events = t->wait_events;
+		pfd[n].revents = 0;
+	}
+	if (poll(pfd, n, timeout_ms) <= 0)
+		return;	/* nothing ready, or EINTR: the caller loops */
+	link = &wait_list;
+	for (i = 0; i < n; i++) {
+		t = *link;
+		if (!pfd[i].revents) {
+			link = &t->next;
+			continue;
+		}
+		*link = t->next;
+		nwaiting--;
+		t->state = ULT_RUNNABLE;
+		rq_push(t);
+	}
+}
+
+static struct ult *ult_pick(void)
+{
+	struct ult *t;
+
+	for (;;) {
+		if (nwaiting && (!rq_head || ++poll_tick % ULT_POLL_EVERY == 0))
+			ult_poll_waiters(rq_head ? 0 : ULT_POLL_TIMEOUT_MS);
+		t = rq_pop();
+		if (t)
+			return t;
+		if (!nwaiting)
+			ult_die("deadlock: no runnable thread and no fd to wait for");
+	}
+}
+
+/*
+ * Give the CPU to the next runnable thread. Called with ult_busy set and
+ * ult_cur's state already updated; returns, with ult_busy clear, when
+ * this thread is scheduled again (never, for a finished thread).
+ */
+static void ult_schedule_locked(void)
+{
+	struct ult *self = ult_cur, *next;
+
+	if (self->state == ULT_RUNNABLE)
+		rq_push(self);
+	next = ult_pick();
+	if (next != self) {
+		ult_cur = next;
+		nswitches++;
+		if (ult_kind == ULT_SWITCH_ASM)
+			ult_switch_asm(&self->sp, next->sp);
+		else if (swapcontext(&self->uc, &next->uc))
+			ult_die("swapcontext failed");
+	}
+	ult_unlock();
+}
+
+void ult_entry(struct ult *t)
+{
+	ult_unlock();	/* set by the thread that switched to us */
+	ult_exit(t->fn(t->arg));
+}
+
+static void ult_uc_entry(void)
+{
+	ult_entry(ult_cur);
+}
+
+int ult_init(enum ult_switch_kind kind)
+{
+	if (ult_cur && (rq_head || nwaiting)) {
+		errno = EBUSY;
+		return -1;
+	}
+	page_size = sysconf(_SC_PAGESIZE);
+	memset(&ult_main, 0, sizeof(ult_main));
+	ult_main.state = ULT_RUNNABLE;
+	ult_cur = &ult_main;
+	ult_kind = kind;
+	next_id = 1;
+	nswitches = 0;
+	return 0;
+}
+
+void ult_fini(void)
+{
+	struct ult *t;
+
+	while ((t = cache)) {
+		cache = t->next;
+		munmap(t->region, t->region_size);
+	}
+	ncached = 0;
+}
+
+const char *ult_switch_name(enum ult_switch_kind kind)
+{
+	return kind == ULT_SWITCH_ASM ? "asm" : "ucontext";
+}
+
+/* A region from the cache or a new mapping; the struct ult is at its top. */
+static struct ult *ult_alloc(void)
+{
+	size_t size = ULT_STACK_SIZE + page_size;
+	struct ult *t;
+	char *region;
+
+	t = cache;
+	if (t) {
+		cache = t->next;
+		ncached--;
+		return t;
+	}
+	region = mmap(NULL, size, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+	if (region == MAP_FAILED)
+		return NULL;
+	if (mprotect(region, page_size, PROT_NONE)) {
+		munmap(region, size);
+		return NULL;
+	}
+	t = (struct ult *)((uintptr_t)(region + size - sizeof(*t)) & ~63UL);
+	t->region = region;
+	t->region_size = size;
+	return t;
+}
+
+static void ult_free(struct ult *t)
+{
+	if (ncached < ULT_CACHE_MAX) {
+		t->next = cache;
+		cache = t;
+		ncached++;
+	} else {
+		munmap(t->region, t->region_size);
+	}
+}
+
+void ult_stack_range(const struct ult *t, char **lo, char **hi)
+{
+	if (!t->region) {
+		*lo = NULL;
+		*hi = NULL;
+		return;
+	}
+	*lo = t->region + page_size;
+	*hi = (char *)t;
+}
+
+/*
+ * Kept out of ult_create(): getcontext() returns twice as far as the
+ * compiler knows, which would pin the caller's locals in memory.
+ */
+static int __attribute__((noinline))
+ult_prepare_uc(struct ult *t, char *lo, char *hi)
+{
+	if (getcontext(&t->uc))
+		return -1;
+	t->uc.uc_stack.ss_sp = lo;
+	t->uc.uc_stack.ss_size = ((uintptr_t)hi & ~15UL) - (uintptr_t)lo;
+	t->uc.uc_link = NULL;
+	makecontext(&t->uc, ult_uc_entry, 0);
+	return 0;
+}
+
+struct ult *ult_create(ult_fn_t fn, void *arg)
+{
+	struct ult *t;
+	char *lo, *hi;
+	void **sp;
+
+	ult_lock();
+	t = ult_alloc();
+	if (!t) {
+		ult_unlock();
+		return NULL;
+	}
+	t->fn = fn;
+	t->arg = arg;
+	t->ret = NULL;
+	t->joiner = NULL;
+	t->state = ULT_RUNNABLE;
+	t->id = next_id++;
+	ult_stack_range(t, &lo, &hi);
+	if (ult_kind == ULT_SWITCH_ASM) {
+		/*
+		 * What ult_switch_asm pops: r15 r14 r13 r12 rbx rbp, then
+		 * the return address. After that "ret" rsp must be 16-byte
+		 * aligned, as it is before a call.
+		 */
+		sp = (void **)((uintptr_t)hi & ~15UL) - 2;
+		*--sp = (void *)ult_start_asm;
+		*--sp = NULL;		/* rbp */
+		*--sp = NULL;		/* rbx */
+		*--sp = t;		/* r12: ult_start_asm's argument */
+		*--sp = NULL;		/* r13 */
+		*--sp = NULL;		/* r14 */
+		*--sp = NULL;		/* r15 */
+		t->sp = sp;
+	} else if (ult_prepare_uc(t, lo, hi)) {
+		ult_free(t);
+		ult_unlock();
+		return NULL;
+	}
+	rq_push(t);
+	ult_unlock();
+	return t;
+}
+
+void ult_yield(void)
+{
+	ult_lock();
+	if (!rq_head && !nwaiting) {
+		ult_unlock();	/* alone: nothing to switch to */
+		return;
+	}
+	ult_schedule_locked();
+}
+
+void ult_exit(void *ret)
+{
+	struct ult *self = ult_cur;
+
+	ult_lock();
+	if (self == &ult_main)
+		ult_die("the main thread cannot %s()", __func__);
+	self->ret = ret;
+	self->state = ULT_DONE;
+	if (self->joiner) {
+		self->joiner->state = ULT_RUNNABLE;
+		rq_push(self->joiner);
+	}
+	ult_schedule_locked();
+	ult_die("a finished thread was scheduled");
+	__builtin_unreachable();
+}
+
+void *ult_join(struct ult *t)
+{
+	struct ult *self = ult_cur;
+	void *ret;
+
+	ult_lock();
+	if (t == self || t->joiner)
+		ult_die("bad %s()", __func__);
+	if (t->state != ULT_DONE) {
+		t->joiner = self;
+		self->state = ULT_WAIT_JOIN;
+		ult_schedule_locked();
+		ult_lock();
+	}
+	ret = t->ret;
+	ult_free(t);
+	ult_unlock();
+	return ret;
+}
+
+struct ult *ult_self(void)
+{
+	return ult_cur;
+}
+
+int ult_id(const struct ult *t)
+{
+	return t->id;
+}
+
+unsigned long ult_switches(void)
+{
+	return nswitches;
+}
+
+unsigned long ult_preemptions(void)
+{
+	return npreempt;
+}
+
+static void ult_alrm(int sig)
+{
+	int saved_errno = errno;
+
+	(void)sig;
+	if (preempting && !ult_busy && (rq_head || nwaiting)) {
+		npreempt++;
+		ult_yield();
+	}
+	errno = saved_errno;
+}
+
+int ult_preempt_start(unsigned int interval_us)
+{
+	struct itimerval it = {
+		.it_interval = { interval_us / 1000000, interval_us % 1000000 },
+		.it_value = { interval_us / 1000000, interval_us % 1000000 },
+	};
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = ult_alrm;
+	/*
+	 * SA_NODEFER: the handler may switch to a thread that will not
+	 * return through it for a long time (or, a new thread, never); with
+	 * SIGALRM blocked that thread could not be preempted.
+	 */
+	sa.sa_flags = SA_NODEFER | SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	npreempt = 0;
+	if (sigaction(SIGALRM, &sa, &old_alrm))
+		return -1;
+	preempting = 1;
+	if (setitimer(ITIMER_REAL, &it, NULL)) {
+		preempting = 0;
+		sigaction(SIGALRM, &old_alrm, NULL);
+		return -1;
+	}
+	return 0;
+}
+
+void ult_preempt_stop(void)
+{
+	struct itimerval it = { 0 };
+
+	setitimer(ITIMER_REAL, &it, NULL);
+	preempting = 0;
+	sigaction(SIGALRM, &old_alrm, NULL);
+}
+
+/* Park the caller until fd is ready for events, letting others run. */
+static void ult_wait_fd(int fd, short events)
+{
+	struct ult *self = ult_cur;
+
+	ult_lock();
+	self->wait_fd = fd;
+	self->wait_events = events;
+	self->state = ULT_WAIT_FD;
+	self->next = wait_list;
+	wait_list = self;
+	nwaiting++;
+	ult_schedule_locked();
+}
+
+ssize_t ult_read(int fd, void *buf, size_t count)
+{
+	int flags, saved_errno;
+	ssize_t n;
+
+	flags = fcntl(fd, F_GETFL);
+	if (flags < 0)
+		return -1;
+	if (!(flags & O_NONBLOCK) && fcntl(fd, F_SETFL, flags | O_NONBLOCK))
+		return -1;
+	for (;;) {
+		n = read(fd, buf, count);
+		if (n >= 0 || (errno != EAGAIN && errno != EINTR))
+			break;
+		if (errno == EAGAIN)
+			ult_wait_fd(fd, POLLIN);
+	}
+	if (!(flags & O_NONBLOCK)) {
+		saved_errno = errno;
+		fcntl(fd, F_SETFL, flags);
+		errno = saved_errno;
+	}
+	return n;
+}
