@@ -33,8 +33,8 @@ esac
 HOST_ULT_ARGS="--samples 100"
 GUEST_ULT_ARGS="--samples 30 --block-reps 3 --par-reps 3 --work 4194304 --timeout 150"
 WQ_MECH=wq_percpu		# the workqueue column: alloc_workqueue(0)
-CREATE_RUNS=5			# workqueue_demo create runs (median, min..max)
-CREATE_LOOPS=50			# creations per run (the run reports their mean)
+CREATE_RUNS=15			# workqueue_demo create runs (median, p10..p90)
+CREATE_LOOPS=10			# creations per run (the run reports their mean)
 LAT_ITEMS=200			# dispatch latency samples per mechanism
 PP_SECS=3			# kthread ping-pong seconds per placement
 VM_TIMEOUT=300
@@ -72,7 +72,7 @@ run_guest() {
 	cp "$KTD_TOP/scripts/jobs/threads-bench.sh" "$out/threads-job.sh"
 	"$KTD_TOP/scripts/mkinitramfs.sh" "$out/vm.cpio" "$out/job.sh" \
 		"$out/threads-job.sh" "$ult" "$out/build/kthread_demo.ko" \
-		"$out/build/workqueue_demo.ko"
+		"$out/build/workqueue_demo.ko" || return 1
 	ktd_log "booting Debian $distro in QEMU (TCG, 2 vCPUs, 1G; about 2 min)"
 	"$KTD_TOP/scripts/run-vm.sh" -t "$VM_TIMEOUT" -m 1G "/boot/vmlinuz-$distro" \
 		"$out/vm.cpio" "$out/vm" || return 1
@@ -137,7 +137,7 @@ kthread_pp_rows() {
 		}' "$file"
 }
 
-# workqueue_demo: create_ns over the runs (median, min..max), and the
+# workqueue_demo: create_ns over the runs (median, p10..p90), and the
 # dispatch latency (p50, spread p50..p99).
 wqd_rows() {
 	local g=$out/guest
@@ -153,9 +153,10 @@ wqd_rows() {
 					for (j = i; j > 1 && a[j - 1] > a[j]; j--) {
 						t = a[j]; a[j] = a[j - 1]; a[j - 1] = t
 					}
-				med = k % 2 ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2
-				printf "guest,create,%s,%s,%s,%s,min-max of runs,ns,%d\n",
-					col[m], med, a[1], a[k], k
+				# the ranks ultbench uses, 1-based here
+				printf "guest,create,%s,%s,%s,%s,p10-p90 of runs,ns,%d\n",
+					col[m], a[int(k / 2) + 1], a[int(k * 10 / 100) + 1],
+					a[int(k * 90 / 100) + 1], k
 			}
 		}'
 	[ -s "$g/latency" ] || return 0
@@ -214,7 +215,7 @@ print_table() {
 			label["speedup"] = "parallel speedup (N threads)"
 			nw = split("host guest", wheres, " ")
 			wname["host"] = "host real"; wname["guest"] = "guest TCG"
-			LW = 32; WW = 10; CW = 18
+			LW = 32; WW = 10; CW = 19
 			printf "%-" LW "s%-" WW "s", "operation", "where"
 			for (c = 1; c <= ncol; c++) printf "%-" CW "s", cols[c]
 			printf "\n"
@@ -234,13 +235,16 @@ print_table() {
 							cell = fmt(med[k], unit[k])
 						printf "%-" CW "s", cell
 					}
-					printf "\n%-" LW "s%-" WW "s", "", "  spread"
+					printf "\n"
+					# the spread line, if any cell has one
+					line = ""
 					for (c = 1; c <= ncol; c++) {
 						k = w SUBSEP op SUBSEP cols[c]
 						cell = (k in med) && lo[k] != "" ? fmt(lo[k], "ns") ".." fmt(hi[k], "ns") : ""
-						printf "%-" CW "s", cell
+						line = line sprintf("%-" CW "s", cell)
 					}
-					printf "\n"
+					if (line ~ /[^ ]/)
+						printf "%-" LW "s%-" WW "s%s\n", "", "  spread", line
 				}
 			}
 		}' "$csv" | sed 's/ *$//'
@@ -267,9 +271,11 @@ kernel under QEMU TCG: emulated time, compare ratios within a row only.
                    create: INIT_WORK+queue_work+flush_work (no thread is
                    created: the pool's workers already exist); dispatch:
                    queue_work to the work function
-spread: ultbench p10..p90 of its samples; kthread ping-pong min..p90;
-create of kernel mechanisms min..max of $CREATE_RUNS runs (each the mean of
-$CREATE_LOOPS creations); dispatch p50..p99 of $LAT_ITEMS items.
+spread: ultbench p10..p90 of its samples (each sample the mean of a
+batch); kthread ping-pong min..p90 of every round trip; create of kernel
+mechanisms p10..p90 of $CREATE_RUNS runs (each the mean of $CREATE_LOOPS
+creations); dispatch p50..p99 of $LAT_ITEMS items. Kernel percentiles come
+from log-linear histograms: bucket upper bounds, up to 12.5% high.
 blocking gap: a sibling's longest stall while one thread read()s an empty
 pipe for 200 ms. Parallel speedup: best 1-thread / best N-thread time.
 Every figure is in rows.csv.
@@ -292,12 +298,12 @@ claim_verdict() {
 	sed -n "s/^CLAIM $2 \(HOLDS\|DOES NOT HOLD\|INCONCLUSIVE\) .*/\1/p" "$1"
 }
 
-# claim_text FILE ID: ultbench's rule and numbers for claim ID, indented.
+# claim_text FILE ID: ultbench's rule and numbers for claim ID.
 claim_text() {
 	awk -v id="($2)" '
 		index($0, id " ") == 1 { on = 1 }
 		on && /^ *=> / { on = 0; next }
-		on { print "  " $0 }' "$1"
+		on' "$1"
 }
 
 # csv_med WHERE OP COLUMN: the median from rows.csv, or nothing.
@@ -337,6 +343,7 @@ claim_a() {
 		if (kc != "" && uc != "" && kp != "" && up != "")
 			printf "                  => %s\n", (kc / uc >= 100 && kp / up >= 100) ? "both >= 100x" : "below 100x"
 	}'
+	echo "    guest (TCG), ultbench's rule alone: $(claim_verdict "$out/guest/ultbench" a)"
 	echo "    => (a) $verdict"
 }
 
@@ -391,19 +398,23 @@ plot() {
 # ---- main -------------------------------------------------------------------------
 
 main() {
-	local distro vm_ok=1 t0=$SECONDS
+	local distro vm_ok=1 t0=$SECONDS load
 	ktd_deps
 	ktd_need gnuplot-nox
 	distro=$(ktd_distro_kver)
 	rm -rf "$out"
 	mkdir -p "$out"
 
+	# Other work on the host skews its timings (and can leave no idle CPU
+	# for claim (c)): say how busy it was.
+	load=$(cut -d' ' -f1-3 /proc/loadavg)
 	run_host
 	run_guest "$distro" || vm_ok=0
 	cut_sections
 	collect_rows
 	{
-		echo "User-level vs kernel-level threads: $(uname -r) host ($(nproc) CPUs),"
+		echo "User-level vs kernel-level threads: $(uname -r) host ($(nproc) CPUs, load"
+		echo "average $load before the run),"
 		echo "guest: Debian $distro under QEMU TCG, 2 vCPUs; $(date -u '+%Y-%m-%d %H:%M UTC')"
 		echo
 		print_table

@@ -87,7 +87,26 @@ run sleep 1
 run cat $DBG/threads
 run "echo 0 > $SYS/nr_threads; echo 0 > $SYS/iterations"
 
-say "Unload: no ktd thread is left."
+say "Trace events: every latency sample, thread start and stop."
+run "echo 2 > $SYS/nr_threads; echo pingpong > $SYS/workload"
+run "echo 1 > /sys/kernel/tracing/events/kthread_demo/enable; sleep 0.2; echo 0 > /sys/kernel/tracing/events/kthread_demo/enable"
+run "grep -m 3 ktd_latency /sys/kernel/tracing/trace"
+
+say "workqueue_demo: the same work on kthreads, a kthread_worker and workqueues."
+run insmod /workqueue_demo.ko
+run "echo kthread,kthread_worker,wq_percpu,wq_unbound,wq_ordered > $DBG/bench/mechanisms"
+run "echo 8 > $DBG/bench/blk_items; echo 20 > $DBG/bench/create_loops"
+run "echo sweep > $DBG/bench/run"
+i=0
+while ! grep -q 'state: done' $DBG/bench/status && [ $i -lt 600 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+run cat $DBG/bench/status
+run cat $DBG/compare
+
+say "Unload: no ktd or wqd thread is left."
 run "echo 4 > $SYS/nr_threads"
+run rmmod workqueue_demo
 run rmmod kthread_demo
-run "ps -o comm | grep -c ktd/ || true"
+run "ps -o pid,comm | grep -E ' (ktd/|wqd)' || echo none left"

@@ -49,7 +49,7 @@ wqd_run() {
 		fi
 		sleep 0.1
 	done
-	if [ "$st" != done ]; then
+	if [ "$st" != "done" ]; then
 		cat $B/status
 		return 1
 	fi
@@ -66,6 +66,7 @@ end
 
 # 1. User space: ULT, pthread, process. Progress (stderr) stays out of it.
 begin ultbench
+# shellcheck disable=SC2086 # the arguments are words
 /ultbench $ULT_ARGS 2>/tmp/ultbench.err || {
 	end
 	cat /tmp/ultbench.err

@@ -263,8 +263,9 @@ test_freezer_cycles() {
 	unload
 }
 
-# valid_FILE VALUE: VALUE is something FILE may hold
+# valid NAME DEBUGFS-NAME VALUE: VALUE is something that file may hold
 valid() {
+	[ "$1" != "${1#/}" ] && set -- "$2" "$3" || set -- "$1" "$3"
 	case $1 in
 	nr_threads) [ "$2" -ge 0 ] && [ "$2" -le 4096 ] ;;
 	workload) case $2 in spin | sleep | block | pingpong) ;; *) false ;; esac ;;
@@ -302,14 +303,17 @@ hostile_value() {
 test_hostile_input() {
 	load nr_threads=2
 	tried=0 rej=0 acc=0
-	files="nr_threads workload period_us bind nice policy parked freezable iterations io_stall stats_enabled"
+	files=
+	for f in nr_threads workload period_us bind nice policy parked \
+		freezable iterations io_stall stats_enabled; do
+		files="$files $SYS/$f"
+	done
 	# workqueue_demo's parameters live in debugfs: bench/<name>
 	if [ -n "$WQD" ]; then
 		for f in $DBG/bench/*; do
 			case ${f##*/} in
 			run | status | hist.csv) ;;
-			mechanisms) files="$files ../../debug/kthread_demo/bench/mechanisms" ;;
-			*) files="$files ../../debug/kthread_demo/bench/${f##*/}" ;;
+			*) files="$files $f" ;;
 			esac
 		done
 	fi
@@ -317,15 +321,15 @@ test_hostile_input() {
 	while [ $n -lt "$HOSTILE" ]; do
 		for f in $files; do
 			hostile_value $((n + RANDOM))
-			before=$(cat $SYS/$f)
+			before=$(cat $f)
 			# one write(2) of the whole value, or byte by byte (partial)
 			rc=0
 			if [ $((n % 7)) = 0 ]; then
-				dd if=$T/in of=$SYS/$f bs=1 2>/dev/null || rc=$?
+				dd if=$T/in of=$f bs=1 2>/dev/null || rc=$?
 			else
-				dd if=$T/in of=$SYS/$f bs=8192 2>/dev/null || rc=$?
+				dd if=$T/in of=$f bs=8192 2>/dev/null || rc=$?
 			fi
-			after=$(cat $SYS/$f)
+			after=$(cat $f)
 			tried=$((tried + 1))
 			if [ $rc != 0 ] && [ $((n % 7)) != 0 ]; then
 				rej=$((rej + 1))
@@ -333,7 +337,7 @@ test_hostile_input() {
 					ktap_fail "$f: rejected write changed '$before' to '$after'"
 			else
 				acc=$((acc + 1))
-				valid "${f#../../debug/kthread_demo/}" "$after" ||
+				valid "${f#"$SYS"/}" "${f#"$DBG"/}" "$after" ||
 					ktap_fail "$f holds '$after', which is not a valid value"
 			fi
 		done
