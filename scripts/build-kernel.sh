@@ -2,11 +2,13 @@
 # SPDX-License-Identifier: GPL-2.0
 # Build (or reuse) the debug test kernel from Debian's linux-source-6.12.
 #
-# usage: scripts/build-kernel.sh [FRAGMENT]
+# usage: scripts/build-kernel.sh [--llvm] [FRAGMENT]
 #
 # FRAGMENT defaults to scripts/test-kernel.config; another one (say, the
 # same without KASAN, to measure what KASAN costs) builds a kernel of its
-# own beside it.
+# own beside it. --llvm configures the tree for clang (LLVM=1) and only
+# prepares it for module builds (modules_prepare): enough to compile the
+# modules with clang, which a gcc-configured tree does not allow.
 #
 # The build lives in $KTD_CACHE/kernel-<key>, outside the checkout. The key
 # hashes everything that goes into the build: the source package version,
@@ -18,13 +20,24 @@ set -euo pipefail
 
 # Bump when the build steps below change, so cached kernels are rebuilt.
 recipe="allnoconfig+fragment, bzImage+modules, v1"
+targets=(bzImage modules)
+kmake=(ARCH=x86_64)
+cc=gcc
+if [ "${1:-}" = --llvm ]; then
+	shift
+	recipe="allnoconfig+fragment, LLVM=1 modules_prepare, v1"
+	targets=(modules_prepare)
+	kmake+=(LLVM=1)
+	cc=clang
+fi
 
-[ $# -le 1 ] || ktd_die "usage: $0 [FRAGMENT]"
+[ $# -le 1 ] || ktd_die "usage: $0 [--llvm] [FRAGMENT]"
 frag=$(realpath "${1:-$KTD_TOP/scripts/test-kernel.config}")
 [ -f "$frag" ] || ktd_die "no config fragment $frag"
 ktd_deps
+[ $cc = gcc ] || ktd_need clang lld llvm
 srcver=$(dpkg-query -W -f='${Version}' linux-source-6.12)
-key=$({ echo "$srcver"; cat "$frag"; gcc --version | head -n 1; echo "$recipe"; } |
+key=$({ echo "$srcver"; cat "$frag"; $cc --version | head -n 1; echo "$recipe"; } |
 	sha256sum | cut -c1-16)
 src=$KTD_CACHE/src/linux-source-6.12-$srcver
 obj=$KTD_CACHE/kernel-$key
@@ -56,9 +69,9 @@ mkdir -p "$obj"
 log=$obj/build.log
 start=$SECONDS
 {
-	make -C "$src" O="$obj" ARCH=x86_64 allnoconfig
+	make -C "$src" O="$obj" "${kmake[@]}" allnoconfig
 	"$src/scripts/kconfig/merge_config.sh" -m -O "$obj" "$obj/.config" "$frag"
-	make -C "$src" O="$obj" ARCH=x86_64 olddefconfig
+	make -C "$src" O="$obj" "${kmake[@]}" olddefconfig
 } >"$log" 2>&1 || ktd_die "kernel configuration failed, see $log"
 
 # Every option the fragment asks for must survive olddefconfig.
@@ -70,11 +83,12 @@ missing=$(grep -E '^CONFIG_[A-Z0-9_]+=' "$frag" | while IFS= read -r want; do
 done)
 [ -z "$missing" ] || ktd_die "config options dropped by olddefconfig: $(echo $missing)"
 
-make -C "$src" O="$obj" ARCH=x86_64 -j"$KTD_JOBS" bzImage >>"$log" 2>&1 ||
-	ktd_die "kernel build failed, see $log"
-# Module.symvers and the module build environment.
-make -C "$src" O="$obj" ARCH=x86_64 -j"$KTD_JOBS" modules >>"$log" 2>&1 ||
-	ktd_die "make modules failed, see $log"
+# bzImage, then modules for Module.symvers and the module build
+# environment; or just modules_prepare for a compile-only tree.
+for t in "${targets[@]}"; do
+	make -C "$src" O="$obj" "${kmake[@]}" -j"$KTD_JOBS" "$t" >>"$log" 2>&1 ||
+		ktd_die "make $t failed, see $log"
+done
 echo "$((SECONDS - start))" >"$obj/build-seconds"
 touch "$obj/.complete"
 ktd_log "test kernel built in $((SECONDS - start)) s"

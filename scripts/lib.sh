@@ -60,9 +60,9 @@ ktd_distro_kver() {
 	ktd_die "no Debian 6.1 kernel with headers found (apt-get install linux-image-amd64 linux-headers-amd64)"
 }
 
-# ktd_build KDIR DIR [MAKE ARGS...]: build the modules for KDIR in DIR, a
-# copy of the sources, so builds for several kernels never share objects
-# and the checkout stays clean. Output goes to DIR/build.log; returns make's
+# ktd_build KDIR DIR [VAR=VALUE...] [TARGET...]: build the modules (or the
+# given targets) for KDIR in DIR, a copy of the sources, so builds for
+# several kernels never share objects and the checkout stays clean. Output goes to DIR/build.log; returns make's
 # status.
 ktd_build() {
 	local kdir=$1 dir=$2
@@ -72,7 +72,16 @@ ktd_build() {
 	(cd "$KTD_TOP" && git ls-files -co --exclude-standard -z -- \
 		Kbuild VERSION '*.c' '*.h' 'kunit/*' 'scripts/selftest/*' |
 		xargs -0 cp --parents -t "$dir")
-	make -C "$kdir" M="$dir" "$@" modules >"$dir/build.log" 2>&1
+	# Arguments without '=' are targets; by default, the modules.
+	local args=() targets=() a
+	for a in "$@"; do
+		case $a in
+		*=*) args+=("$a") ;;
+		*) targets+=("$a") ;;
+		esac
+	done
+	[ ${#targets[@]} -gt 0 ] || targets=(modules)
+	make -C "$kdir" M="$dir" "${args[@]}" "${targets[@]}" >"$dir/build.log" 2>&1
 }
 
 # ktd_build_cached KDIR: print a directory holding the modules built for
