@@ -62,8 +62,8 @@ ktd_distro_kver() {
 
 # ktd_build KDIR DIR [VAR=VALUE...] [TARGET...]: build the modules (or the
 # given targets) for KDIR in DIR, a copy of the sources, so builds for
-# several kernels never share objects and the checkout stays clean. Output goes to DIR/build.log; returns make's
-# status.
+# several kernels never share objects and the checkout stays clean.
+# Output goes to DIR/build.log; returns make's status.
 ktd_build() {
 	local kdir=$1 dir=$2
 	shift 2
