@@ -483,13 +483,17 @@ const char *wqd_mech_name(unsigned int i)
 }
 EXPORT_SYMBOL_IF_KUNIT(wqd_mech_name);
 
+/* One line, rate-limited: users can write anything, and often. */
 static void wqd_print_mechs(const char *bad)
 {
+	char names[160] = "";
 	unsigned int i;
 
-	pr_info("unknown mechanism '%s'; valid ones:\n", bad);
-	for (i = 0; i < WQD_NR_MECHS; i++)
-		pr_info("  %s\n", wqd_mechs[i].name);
+	for (i = 0; i < WQD_NR_MECHS; i++) {
+		strlcat(names, i ? " " : "", sizeof(names));
+		strlcat(names, wqd_mechs[i].name, sizeof(names));
+	}
+	pr_info_ratelimited("unknown mechanism '%.32s'; valid: %s\n", bad, names);
 }
 
 static int wqd_mech_index(const char *name)
@@ -1586,8 +1590,8 @@ static ssize_t wqd_run_write(struct file *file, const char __user *ubuf,
 		}
 	}
 	if (!benches) {
-		pr_info("unknown run '%s'; write sweep, a benchmark or stop\n",
-			s);
+		pr_info_ratelimited("unknown run '%.32s'; write sweep, a benchmark or stop\n",
+				    s);
 		return -EINVAL;
 	}
 	mutex_lock(&wqd_lock);
