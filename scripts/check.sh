@@ -31,13 +31,18 @@ step() { printf '\n=== %s  (t=%ds)\n' "$*" "$SECONDS"; }
 # printed with kunit.py and add its cases to the totals. Fewer documents
 # than expected, or a document with no test, is a failure.
 ktap_tally() {
-	local log=$1 label=$2 want=$3 dir=${1%.log}-ktap doc base name p f s n=0
+	local log=$1 label=$2 want=$3 dir=${1%.log}-ktap doc docs base name p f s n=0
 	rm -rf "$dir"
-	while read -r doc; do
+	mapfile -t docs < <("$KTD_TOP/scripts/ktap-split.sh" "$log" "$dir")
+	# kunit.py parses each document; they are independent, so in parallel.
+	for doc in "${docs[@]}"; do
+		python3 "$src/tools/testing/kunit/kunit.py" parse --json="${doc%.ktap}.json" \
+			"$doc" >"${doc%.ktap}.txt" 2>&1 &
+	done
+	wait
+	for doc in "${docs[@]}"; do
 		n=$((n + 1)) base=${doc%.ktap} name=${doc##*/}
 		name=${name%.ktap} name=${name#*-}
-		python3 "$src/tools/testing/kunit/kunit.py" parse --json="$base.json" \
-			"$doc" >"$base.txt" 2>&1 || true
 		read -r p f s < <(python3 "$KTD_TOP/scripts/ktap-count.py" "$base.json" \
 			2>/dev/null || echo "0 0 0")
 		if [ $((p + f + s)) -eq 0 ]; then
@@ -49,7 +54,7 @@ ktap_tally() {
 			"$([ "$f" -eq 0 ] && echo PASS || echo FAIL)" "$label" "$name" "$p" "$f" "$s"
 		[ "$f" -eq 0 ] || sed -E 's/^\[[0-9:]+\] //' "$base.txt" |
 			grep -E 'FAILED|CRASHED|ERROR|# ' | head -n 20 | sed 's/^/      /'
-	done < <("$KTD_TOP/scripts/ktap-split.sh" "$log" "$dir")
+	done
 	[ "$n" -ge "$want" ] ||
 		fail "$label: $n KTAP documents in $log, expected at least $want"
 }

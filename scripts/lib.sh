@@ -26,10 +26,11 @@ ktd_die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 # run again: installed packages are skipped without touching apt.
 ktd_need() {
 	local missing=() p
-	for p in "$@"; do
-		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
-			missing+=("$p")
-	done
+	# One dpkg-query for all: a package it does not list is missing.
+	mapfile -t missing < <(
+		dpkg-query -W -f='${Package} ${Status}\n' "$@" 2>/dev/null |
+			awk '$NF == "installed" { print $1 }' |
+			sort -u | comm -13 - <(printf '%s\n' "$@" | sort -u))
 	[ ${#missing[@]} -eq 0 ] && return 0
 	[ "$(id -u)" -eq 0 ] || ktd_die "missing packages: ${missing[*]} (run as root, or apt-get install them)"
 	ktd_log "installing: ${missing[*]}"
