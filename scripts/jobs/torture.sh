@@ -198,6 +198,8 @@ test_reconfiguration_races() {
 	echo 0 >$SYS/io_stall
 	echo none >$SYS/bind
 	echo sleep >$SYS/workload
+	# threads that finished their iterations stay "done": start afresh
+	echo 0 >$SYS/nr_threads
 	echo 3 >$SYS/nr_threads
 	expect_eq "$(nr_ktd_threads)" 3 "threads after the races"
 	l=$(kstat loops)
