@@ -230,6 +230,11 @@ test_cpu_hotplug_bound() {
 	[ -w $ONLINE ] || { echo "    # cpu1 cannot go offline here"; return 0; }
 	load nr_threads=6 workload=pingpong
 	echo spread >$SYS/bind
+	# and per-CPU work items in flight, from a sweep on the bound queues
+	if [ -n "$WQD" ]; then
+		echo wq_percpu,system_wq,wq_cpu_intensive,kthread_worker >$DBG/bench/mechanisms
+		echo sweep >$DBG/bench/run
+	fi
 	i=0
 	while [ $i -lt "$HOTPLUG" ]; do
 		echo 0 >$ONLINE
@@ -242,6 +247,15 @@ test_cpu_hotplug_bound() {
 	done
 	expect_eq "$(awk 'NR > 1 { print $5 }' $DBG/threads | sort -u)" run \
 		"threads after $HOTPLUG offline/online rounds"
+	if [ -n "$WQD" ]; then
+		i=0
+		while grep -q 'state: running' $DBG/bench/status && [ $i -lt 600 ]; do
+			sleep 0.1
+			i=$((i + 1))
+		done
+		grep -q 'state: done' $DBG/bench/status ||
+			ktap_fail "sweep across hotplug: $(grep state: $DBG/bench/status)"
+	fi
 	unload
 }
 
