@@ -20,7 +20,7 @@ ktd_build "/lib/modules/$distro/build" "$out/build" ||
 	ktd_die "module build failed, see $out/build/build.log"
 "$KTD_TOP/scripts/mkinitramfs.sh" "$out/demo.cpio" "$KTD_TOP/scripts/jobs/demo.sh" \
 	"$out/build/kthread_demo.ko" "$out/build/workqueue_demo.ko"
-ktd_log "booting Debian $distro in QEMU (TCG, 2 vCPUs; about 40 s)"
+ktd_log "booting Debian $distro in QEMU (TCG, 2 vCPUs; about 20 s)"
 if "$KTD_TOP/scripts/run-vm.sh" -s -t 300 "/boot/vmlinuz-$distro" \
 	"$out/demo.cpio" "$out/vm"; then
 	ktd_log "demo done: module loaded, shown and unloaded cleanly (kernel log: $out/vm/console.log)"
