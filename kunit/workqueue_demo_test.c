@@ -194,7 +194,7 @@ static void wqd_test_delayed_fires(struct kunit *test)
 static void wqd_test_blocking_concurrency(struct kunit *test)
 {
 	struct wqd_mech *m = wqd_test_mech(test);
-	struct wqd_set *set = wqd_test_set(test, m, 4, WQD_BODY_SLEEP, 100);
+	struct wqd_set *set = wqd_test_set(test, m, 4, WQD_BODY_SLEEP, 50);
 	unsigned int i, peak;
 
 	for (i = 0; i < set->nr; i++)
