@@ -15,11 +15,10 @@ distro=$(ktd_distro_kver)
 out=$KTD_OUT/demo
 rm -rf "$out"
 mkdir -p "$out"
-ktd_log "building kthread_demo.ko for Debian $distro"
-ktd_build "/lib/modules/$distro/build" "$out/build" ||
-	ktd_die "module build failed, see $out/build/build.log"
+ktd_log "building the modules for Debian $distro (cached while the sources do not change)"
+mods=$(ktd_build_cached "/lib/modules/$distro/build") || exit 1
 "$KTD_TOP/scripts/mkinitramfs.sh" "$out/demo.cpio" "$KTD_TOP/scripts/jobs/demo.sh" \
-	"$out/build/kthread_demo.ko" "$out/build/workqueue_demo.ko"
+	"$mods/kthread_demo.ko" "$mods/workqueue_demo.ko"
 ktd_log "booting Debian $distro in QEMU (TCG, 2 vCPUs; about 20 s)"
 if "$KTD_TOP/scripts/run-vm.sh" -s -t 300 "/boot/vmlinuz-$distro" \
 	"$out/demo.cpio" "$out/vm"; then

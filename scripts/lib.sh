@@ -97,7 +97,8 @@ ktd_build_cached() {
 			xargs -0 sha256sum; } | sha256sum | cut -c1-16)
 	dir=$KTD_CACHE/modules/$key
 	if [ ! -f "$dir/.complete" ]; then
-		ktd_build "$kdir" "$dir" || return 1
+		ktd_build "$kdir" "$dir" ||
+			{ ktd_log "module build failed, see $dir/build.log"; return 1; }
 		touch "$dir/.complete"
 	fi
 	# Keep the ten newest builds.

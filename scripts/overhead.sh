@@ -18,12 +18,11 @@ distro=$(ktd_distro_kver)
 out=$KTD_OUT/overhead
 rm -rf "$out"
 mkdir -p "$out"
-ktd_build "/lib/modules/$distro/build" "$out/build" ||
-	ktd_die "module build failed, see $out/build/build.log"
+mods=$(ktd_build_cached "/lib/modules/$distro/build") || exit 1
 printf 'ROUNDS=%s SECS=%s\n. /overhead-job.sh\n' "$rounds" "$secs" >"$out/job.sh"
 cp "$KTD_TOP/scripts/jobs/overhead.sh" "$out/overhead-job.sh"
 "$KTD_TOP/scripts/mkinitramfs.sh" "$out/vm.cpio" "$out/job.sh" \
-	"$out/overhead-job.sh" "$out/build/kthread_demo.ko"
+	"$out/overhead-job.sh" "$mods/kthread_demo.ko"
 ktd_log "booting Debian $distro in QEMU (TCG, 2 vCPUs; about $((rounds * secs * 4 + 15)) s)"
 "$KTD_TOP/scripts/run-vm.sh" -t 600 "/boot/vmlinuz-$distro" "$out/vm.cpio" "$out/vm" ||
 	ktd_die "run failed (logs in $out/vm)"

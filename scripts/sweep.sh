@@ -27,9 +27,8 @@ rm -rf "$out"
 mkdir -p "$out"
 
 ktd_log "building the modules for Debian $distro"
-ktd_build "/lib/modules/$distro/build" "$out/build" ||
-	ktd_die "module build failed, see $out/build/build.log"
-files=("$out/build/kthread_demo.ko" "$out/build/workqueue_demo.ko")
+mods=$(ktd_build_cached "/lib/modules/$distro/build") || exit 1
+files=("$mods/kthread_demo.ko" "$mods/workqueue_demo.ko")
 if [ -n "$params" ]; then
 	cp "$params" "$out/sweep.params"
 	files+=("$out/sweep.params")

@@ -58,11 +58,10 @@ run_host() {
 # ---- 2. guest --------------------------------------------------------------
 
 run_guest() {
-	local distro=$1 ult
+	local distro=$1 ult mods
 	ult=$("$KTD_TOP/scripts/ult-bench.sh" --build-only)
 	ktd_log "building the modules for Debian $distro"
-	ktd_build "/lib/modules/$distro/build" "$out/build" ||
-		ktd_die "module build failed, see $out/build/build.log"
+	mods=$(ktd_build_cached "/lib/modules/$distro/build") || exit 1
 	{
 		echo "ULT_ARGS='$GUEST_ULT_ARGS'"
 		echo "PP_SECS=$PP_SECS CREATE_RUNS=$CREATE_RUNS CREATE_LOOPS=$CREATE_LOOPS"
@@ -71,8 +70,8 @@ run_guest() {
 	} >"$out/job.sh"
 	cp "$KTD_TOP/scripts/jobs/threads-bench.sh" "$out/threads-job.sh"
 	"$KTD_TOP/scripts/mkinitramfs.sh" "$out/vm.cpio" "$out/job.sh" \
-		"$out/threads-job.sh" "$ult" "$out/build/kthread_demo.ko" \
-		"$out/build/workqueue_demo.ko" || return 1
+		"$out/threads-job.sh" "$ult" "$mods/kthread_demo.ko" \
+		"$mods/workqueue_demo.ko" || return 1
 	ktd_log "booting Debian $distro in QEMU (TCG, 2 vCPUs, 1G; about 2 min)"
 	"$KTD_TOP/scripts/run-vm.sh" -t "$VM_TIMEOUT" -m 1G "/boot/vmlinuz-$distro" \
 		"$out/vm.cpio" "$out/vm" || return 1
