@@ -102,12 +102,13 @@ static void ktd_stats_sync(struct ktd_thread *t)
 	smp_store_release(&t->st.gen, gen);
 }
 
-static void ktd_record(struct ktd_thread *t, unsigned int which, u64 ns)
+/* One latency sample of workload @wl (each caller passes its own). */
+static void ktd_record(struct ktd_thread *t, enum ktd_workload wl,
+		       unsigned int which, u64 ns)
 {
 	WRITE_ONCE(t->st.last_lat_ns, ns);
 	ktd_hist_add(&t->st.lat[which], ns);
-	trace_ktd_latency(t->id, ktd_workload_names[READ_ONCE(t->pool->workload)],
-			  which == KTD_LAT_CROSS, ns);
+	trace_ktd_latency(t->id, ktd_workload_names[wl], which == KTD_LAT_CROSS, ns);
 }
 
 static bool ktd_stats_on(const struct ktd_thread *t)
@@ -177,7 +178,7 @@ static void ktd_sleep(struct ktd_thread *t)
 		return;
 	}
 	if (ktd_stats_on(t))
-		ktd_record(t, KTD_LAT_SAME, now - t->next_ns);
+		ktd_record(t, KTD_WL_SLEEP, KTD_LAT_SAME, now - t->next_ns);
 }
 
 /* block: the simulated device completes an I/O from its timer. */
@@ -218,7 +219,8 @@ static void ktd_block(struct ktd_thread *t)
 			stalled != (t->id < READ_ONCE(t->pool->io_stall)));
 	hrtimer_cancel(&t->io_timer);
 	if (ktd_io_arrived(t) && ktd_stats_on(t))
-		ktd_record(t, KTD_LAT_SAME, ktime_get_ns() - t->io_done_ns);
+		ktd_record(t, KTD_WL_BLOCK, KTD_LAT_SAME,
+			   ktime_get_ns() - t->io_done_ns);
 }
 
 /* pingpong: the partner of thread i is thread i ^ 1, if it exists. */
@@ -285,7 +287,8 @@ static void ktd_pingpong(struct ktd_thread *t)
 	wait_event_interruptible_timeout(t->wq, ktd_ping_back(t, token),
 					 KTD_WAIT_SLICE);
 	if (stats && ktd_inbox(t) == token)
-		ktd_record(t, READ_ONCE(t->inbox_cpu) == raw_smp_processor_id() ?
+		ktd_record(t, KTD_WL_PINGPONG,
+			   READ_ONCE(t->inbox_cpu) == raw_smp_processor_id() ?
 			   KTD_LAT_SAME : KTD_LAT_CROSS, ktime_get_ns() - t0);
 }
 
@@ -358,14 +361,12 @@ u64 ktd_thread_loops(const struct ktd_thread *t)
 EXPORT_SYMBOL_IF_KUNIT(ktd_thread_loops);
 
 /* Apply the pool's policy and nice to one thread. */
-static int ktd_thread_set_priority(struct ktd_thread *t, int policy, int nice)
+static void ktd_thread_set_priority(struct ktd_thread *t, int policy, int nice)
 {
-	if (policy == SCHED_FIFO) {
+	if (policy == SCHED_FIFO)
 		sched_set_fifo(t->task);
-		return 0;
-	}
-	sched_set_normal(t->task, nice);
-	return 0;
+	else
+		sched_set_normal(t->task, nice);
 }
 
 static struct ktd_thread *ktd_thread_alloc(struct ktd_pool *pool,
@@ -1028,6 +1029,62 @@ static int ktd_store_bool(const char *buf, bool *val)
 	return 0;
 }
 
+static int ktd_pool_set_stats_enabled(struct ktd_pool *pool, bool on)
+{
+	mutex_lock(&pool->lock);
+	WRITE_ONCE(pool->stats_enabled, on);
+	ktd_pool_reset_stats(pool);
+	mutex_unlock(&pool->lock);
+	return 0;
+}
+
+/*
+ * The 0/1 files share one show and one store: each names the field that
+ * shows it and the setter that applies it.
+ */
+struct ktd_bool_attr {
+	struct kobj_attribute attr;
+	const bool *val;
+	int (*set)(struct ktd_pool *pool, bool on);
+};
+
+static ssize_t ktd_bool_show(struct kobject *kobj,
+			     struct kobj_attribute *attr, char *buf)
+{
+	struct ktd_bool_attr *ba = container_of(attr, struct ktd_bool_attr, attr);
+
+	return sysfs_emit(buf, "%d\n", READ_ONCE(*ba->val));
+}
+
+static ssize_t ktd_bool_store(struct kobject *kobj,
+			      struct kobj_attribute *attr,
+			      const char *buf, size_t count)
+{
+	struct ktd_bool_attr *ba = container_of(attr, struct ktd_bool_attr, attr);
+	bool v;
+	int err = ktd_store_bool(buf, &v);
+
+	if (!err)
+		err = ba->set(&ktd_main, v);
+	return err ? err : count;
+}
+
+static struct ktd_bool_attr ktd_bool_attrs[] = {
+	{
+		.attr = __ATTR(parked, 0644, ktd_bool_show, ktd_bool_store),
+		.val = &ktd_main.parked,
+		.set = ktd_pool_set_parked,
+	}, {
+		.attr = __ATTR(freezable, 0644, ktd_bool_show, ktd_bool_store),
+		.val = &ktd_main.freezable,
+		.set = ktd_pool_set_freezable,
+	}, {
+		.attr = __ATTR(stats_enabled, 0644, ktd_bool_show, ktd_bool_store),
+		.val = &ktd_main.stats_enabled,
+		.set = ktd_pool_set_stats_enabled,
+	},
+};
+
 static ssize_t nr_threads_show(struct kobject *kobj,
 			       struct kobj_attribute *attr, char *buf)
 {
@@ -1146,41 +1203,6 @@ static ssize_t policy_store(struct kobject *kobj, struct kobj_attribute *attr,
 	return err ? err : count;
 }
 
-static ssize_t parked_show(struct kobject *kobj, struct kobj_attribute *attr,
-			   char *buf)
-{
-	return sysfs_emit(buf, "%d\n", READ_ONCE(ktd_main.parked));
-}
-
-static ssize_t parked_store(struct kobject *kobj, struct kobj_attribute *attr,
-			    const char *buf, size_t count)
-{
-	bool v;
-	int err = ktd_store_bool(buf, &v);
-
-	if (!err)
-		err = ktd_pool_set_parked(&ktd_main, v);
-	return err ? err : count;
-}
-
-static ssize_t freezable_show(struct kobject *kobj,
-			      struct kobj_attribute *attr, char *buf)
-{
-	return sysfs_emit(buf, "%d\n", READ_ONCE(ktd_main.freezable));
-}
-
-static ssize_t freezable_store(struct kobject *kobj,
-			       struct kobj_attribute *attr,
-			       const char *buf, size_t count)
-{
-	bool v;
-	int err = ktd_store_bool(buf, &v);
-
-	if (!err)
-		err = ktd_pool_set_freezable(&ktd_main, v);
-	return err ? err : count;
-}
-
 static ssize_t iterations_show(struct kobject *kobj,
 			       struct kobj_attribute *attr, char *buf)
 {
@@ -1227,39 +1249,14 @@ static ssize_t io_stall_store(struct kobject *kobj,
 	return count;
 }
 
-static ssize_t stats_enabled_show(struct kobject *kobj,
-				  struct kobj_attribute *attr, char *buf)
-{
-	return sysfs_emit(buf, "%d\n", READ_ONCE(ktd_main.stats_enabled));
-}
-
-static ssize_t stats_enabled_store(struct kobject *kobj,
-				   struct kobj_attribute *attr,
-				   const char *buf, size_t count)
-{
-	bool v;
-	int err = ktd_store_bool(buf, &v);
-
-	if (err)
-		return err;
-	mutex_lock(&ktd_main.lock);
-	WRITE_ONCE(ktd_main.stats_enabled, v);
-	ktd_pool_reset_stats(&ktd_main);
-	mutex_unlock(&ktd_main.lock);
-	return count;
-}
-
 static struct kobj_attribute nr_threads_attr = __ATTR_RW(nr_threads);
 static struct kobj_attribute workload_attr = __ATTR_RW(workload);
 static struct kobj_attribute period_us_attr = __ATTR_RW(period_us);
 static struct kobj_attribute bind_attr = __ATTR_RW(bind);
 static struct kobj_attribute nice_attr = __ATTR_RW(nice);
 static struct kobj_attribute policy_attr = __ATTR_RW(policy);
-static struct kobj_attribute parked_attr = __ATTR_RW(parked);
-static struct kobj_attribute freezable_attr = __ATTR_RW(freezable);
 static struct kobj_attribute iterations_attr = __ATTR_RW(iterations);
 static struct kobj_attribute io_stall_attr = __ATTR_RW(io_stall);
-static struct kobj_attribute stats_enabled_attr = __ATTR_RW(stats_enabled);
 
 static struct attribute *ktd_attrs[] = {
 	&nr_threads_attr.attr,
@@ -1268,11 +1265,11 @@ static struct attribute *ktd_attrs[] = {
 	&bind_attr.attr,
 	&nice_attr.attr,
 	&policy_attr.attr,
-	&parked_attr.attr,
-	&freezable_attr.attr,
+	&ktd_bool_attrs[0].attr.attr,
+	&ktd_bool_attrs[1].attr.attr,
 	&iterations_attr.attr,
 	&io_stall_attr.attr,
-	&stats_enabled_attr.attr,
+	&ktd_bool_attrs[2].attr.attr,
 	NULL,
 };
 
