@@ -66,11 +66,6 @@ struct ult {
 	int id;
 };
 
-/* From ult_switch_x86_64.S */
-void ult_switch_asm(void **save_sp, void *new_sp);
-void ult_start_asm(void);
-void ult_entry(struct ult *t) __attribute__((noreturn));
-
 static enum ult_switch_kind ult_kind;
 static struct ult ult_main;
 static struct ult *ult_cur;
@@ -102,7 +97,7 @@ static inline void ult_unlock(void)
 	ult_busy = 0;
 }
 
-static void __attribute__((format(printf, 1, 2))) ult_die(const char *fmt, ...)
+static void __printf(1, 2) ult_die(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -299,7 +294,7 @@ void ult_stack_range(const struct ult *t, char **lo, char **hi)
  * Kept out of ult_create(): getcontext() returns twice as far as the
  * compiler knows, which would pin the caller's locals in memory.
  */
-static int __attribute__((noinline))
+static noinline int
 ult_prepare_uc(struct ult *t, char *lo, char *hi)
 {
 	if (getcontext(&t->uc))

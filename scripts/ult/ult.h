@@ -33,6 +33,17 @@ enum ult_switch_kind {
 	ULT_SWITCH_UCONTEXT,
 };
 
+/* The kernel's attribute spellings, as tools/include/linux/compiler.h has. */
+#ifndef __noreturn
+#define __noreturn	__attribute__((__noreturn__))
+#endif
+#ifndef __printf
+#define __printf(a, b)	__attribute__((__format__(printf, a, b)))
+#endif
+#ifndef noinline
+#define noinline	__attribute__((__noinline__))
+#endif
+
 struct ult;
 typedef void *(*ult_fn_t)(void *arg);
 
@@ -47,7 +58,7 @@ struct ult *ult_create(ult_fn_t fn, void *arg);
 /* Let every other runnable thread run once, round-robin. */
 void ult_yield(void);
 /* Finish the calling thread; returning from fn does the same. */
-void ult_exit(void *ret) __attribute__((noreturn));
+void ult_exit(void *ret) __noreturn;
 /* Wait for t to finish, free it and return its exit value. */
 void *ult_join(struct ult *t);
 
@@ -71,5 +82,13 @@ unsigned long ult_preemptions(void);
  * thread is runnable.
  */
 ssize_t ult_read(int fd, void *buf, size_t count);
+
+/*
+ * Internal: the hand-written switch (ult_switch_x86_64.S) and the C entry
+ * point a new thread's first "ret" lands in.
+ */
+void ult_switch_asm(void **save_sp, void *new_sp);
+void ult_start_asm(void);
+void ult_entry(struct ult *t) __noreturn;
 
 #endif /* ULT_H */

@@ -53,7 +53,7 @@
 #define NSEC_PER_SEC	1000000000LL
 #define MAX_THREADS	64
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
-#define PAR_CHUNK	(1L << 16)	/* hash rounds between ULT yields */
+#define PAR_CHUNK	65536L		/* hash rounds between ULT yields */
 
 static struct {
 	int samples;		/* samples per micro-benchmark */
@@ -83,7 +83,7 @@ static int64_t now_ns(void)
 	return ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec;
 }
 
-static void __attribute__((noreturn, format(printf, 1, 2)))
+static void __noreturn __printf(1, 2)
 die(const char *fmt, ...)
 {
 	va_list ap;
@@ -310,7 +310,7 @@ static struct stats measure(void (*op)(void), long batch)
 	return s;
 }
 
-static void __attribute__((noinline)) nop_call(void)
+static noinline void nop_call(void)
 {
 	__asm__ volatile("");
 }
@@ -1102,7 +1102,7 @@ static void print_claims(void)
 #define CHECK_FAILED(cond, ...) \
 	(!(cond) && check_report(__func__, #cond, __VA_ARGS__))
 
-static bool __attribute__((format(printf, 3, 4)))
+static bool __printf(3, 4)
 check_report(const char *func, const char *cond, const char *fmt, ...)
 {
 	va_list ap;
