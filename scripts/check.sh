@@ -34,6 +34,7 @@ step() { printf '\n=== %s  (t=%ds)\n' "$*" "$SECONDS"; }
 # than expected, or a document with no test, is a failure.
 ktap_tally() {
 	local log=$1 label=$2 want=$3 dir=${1%.log}-ktap doc docs base name p f s n=0
+	local pids=() pid
 	rm -rf "$dir"
 	mapfile -t docs < <("$KTD_TOP/scripts/ktap-split.sh" "$log" "$dir")
 	# kunit.py parses each document; they are independent, so in parallel.
@@ -45,8 +46,13 @@ ktap_tally() {
 			python3 "$KTD_TOP/scripts/ktap-count.py" "$base.json" \
 				>"$base.count" 2>/dev/null || echo "0 0 0" >"$base.count"
 		} &
+		pids+=($!)
 	done
-	wait
+	# Wait for each by pid: once, a bare `wait` here let the loop below
+	# find a document whose count was not written yet.
+	for pid in "${pids[@]}"; do
+		wait "$pid" || true
+	done
 	for doc in "${docs[@]}"; do
 		n=$((n + 1)) base=${doc%.ktap} name=${doc##*/}
 		name=${name%.ktap} name=${name#*-}
