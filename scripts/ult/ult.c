@@ -9,10 +9,21 @@
  *
  * Scheduling: a FIFO run queue of runnable threads. A thread that gives
  * up the CPU queues itself at the tail (if still runnable) and switches
- * straight to the head; there is no separate scheduler thread. Threads
- * parked in ult_read() sit on a wait list: it is polled without blocking
- * every ULT_POLL_EVERY scheduling decisions, and with a blocking poll()
- * when the run queue is empty.
+ * straight to the head; there is no separate scheduler thread.
+ *
+ * Waiting for fds: a thread parked in ult_read() is listed under its fd
+ * in fd_waiters[], and the fd is in one epoll set while anyone waits on
+ * it. The set is checked without blocking every ULT_POLL_EVERY scheduling
+ * decisions, and with a blocking epoll_wait() when the run queue is empty;
+ * a ready fd leaves the set and all its waiters become runnable (those
+ * that then find nothing to read park again). Always epoll, whatever the
+ * number of waiters: a check costs the same for 2 waiters or 20000, and
+ * every ready fd is reported, oldest readiness first, so no waiter can be
+ * starved. (An earlier version poll()ed the 64 newest waiters, and the
+ * 65th never woke.) One code path also means one path to test. The price
+ * is an epoll_ctl() when an fd gets its first waiter and one when it is
+ * ready, small next to the read itself; and a fork()ed child must not
+ * share the parent's set, so it gets its own (ult_atfork_child()).
  *
  * Preemption: the SIGALRM handler yields on behalf of the interrupted
  * thread unless that thread is inside the library (ult_busy), where the
@@ -22,16 +33,19 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/mman.h>
 #include <sys/time.h>
+#include <sys/uio.h>
 #include <ucontext.h>
 #include <unistd.h>
 
@@ -39,9 +53,9 @@
 
 #define ULT_STACK_SIZE		(64 * 1024)	/* usable stack per thread */
 #define ULT_CACHE_MAX		64	/* finished regions kept for reuse */
-#define ULT_POLL_EVERY		32	/* scheduling decisions per fd poll */
-#define ULT_POLL_MAX		64	/* parked threads one poll() covers */
-#define ULT_POLL_TIMEOUT_MS	1000	/* one idle poll(); it loops */
+#define ULT_POLL_EVERY		32	/* scheduling decisions per fd check */
+#define ULT_POLL_EVENTS		64	/* ready fds one epoll_wait() takes */
+#define ULT_POLL_TIMEOUT_MS	1000	/* one idle epoll_wait(); it loops */
 
 enum ult_state {
 	ULT_RUNNABLE,
@@ -51,7 +65,7 @@ enum ult_state {
 };
 
 struct ult {
-	struct ult *next;	/* run queue, wait list or free list */
+	struct ult *next;	/* run queue, fd_waiters[] or free list */
 	void *sp;		/* ULT_SWITCH_ASM: saved stack pointer */
 	ucontext_t uc;		/* ULT_SWITCH_UCONTEXT: saved context */
 	char *region;		/* mmap()ed region, NULL for main */
@@ -61,8 +75,6 @@ struct ult {
 	void *ret;
 	struct ult *joiner;
 	enum ult_state state;
-	int wait_fd;
-	short wait_events;
 	int id;
 };
 
@@ -70,8 +82,10 @@ static enum ult_switch_kind ult_kind;
 static struct ult ult_main;
 static struct ult *ult_cur;
 static struct ult *rq_head, *rq_tail;
-static struct ult *wait_list;
+static struct ult **fd_waiters;	/* by fd: who waits for it, FIFO */
+static int fd_waiters_len;
 static int nwaiting;
+static int ult_epfd = -1;	/* the fds in fd_waiters[]; -1: none yet */
 static struct ult *cache;
 static int ncached;
 static int next_id;
@@ -132,31 +146,23 @@ static struct ult *rq_pop(void)
 	return t;
 }
 
-/* Make the parked threads whose fds are ready runnable again. */
+/* Make the threads waiting for the ready fds runnable again. */
 static void ult_poll_waiters(int timeout_ms)
 {
-	struct pollfd pfd[ULT_POLL_MAX];
-	struct ult *t, **link;
-	int n = 0, i;
+	struct epoll_event ev[ULT_POLL_EVENTS];
+	struct ult *t;
+	int n, i, fd;
 
-	for (t = wait_list; t && n < ULT_POLL_MAX; t = t->next, n++) {
-		pfd[n].fd = t->wait_fd;
-		pfd[n].events = t->wait_events;
-		pfd[n].revents = 0;
-	}
-	if (poll(pfd, n, timeout_ms) <= 0)
-		return;	/* nothing ready, or EINTR: the caller loops */
-	link = &wait_list;
-	for (i = 0; i < n; i++) {
-		t = *link;
-		if (!pfd[i].revents) {
-			link = &t->next;
-			continue;
+	n = epoll_wait(ult_epfd, ev, ULT_POLL_EVENTS, timeout_ms);
+	for (i = 0; i < n; i++) {	/* n < 0 (EINTR): the caller loops */
+		fd = ev[i].data.fd;
+		epoll_ctl(ult_epfd, EPOLL_CTL_DEL, fd, NULL);
+		while ((t = fd_waiters[fd])) {
+			fd_waiters[fd] = t->next;
+			nwaiting--;
+			t->state = ULT_RUNNABLE;
+			rq_push(t);
 		}
-		*link = t->next;
-		nwaiting--;
-		t->state = ULT_RUNNABLE;
-		rq_push(t);
 	}
 }
 
@@ -234,6 +240,12 @@ void ult_fini(void)
 		munmap(t->region, t->region_size);
 	}
 	ncached = 0;
+	if (ult_epfd >= 0)
+		close(ult_epfd);
+	ult_epfd = -1;
+	free(fd_waiters);
+	fd_waiters = NULL;
+	fd_waiters_len = 0;
 }
 
 const char *ult_switch_name(enum ult_switch_kind kind)
@@ -468,42 +480,140 @@ void ult_preempt_stop(void)
 	sigaction(SIGALRM, &old_alrm, NULL);
 }
 
-/* Park the caller until fd is ready for events, letting others run. */
-static void ult_wait_fd(int fd, short events)
+static void ult_atfork_child(void);
+
+/* Put fd in the epoll set, making the set on first use; 0 or -1. */
+static int ult_epoll_add(int fd)
 {
-	struct ult *self = ult_cur;
+	struct epoll_event ev = { .events = EPOLLIN, .data.fd = fd };
+	static bool atfork_set;
+
+	if (ult_epfd < 0) {
+		ult_epfd = epoll_create1(EPOLL_CLOEXEC);
+		if (ult_epfd < 0)
+			return -1;
+		if (!atfork_set && !pthread_atfork(NULL, NULL, ult_atfork_child))
+			atfork_set = true;
+	}
+	if (epoll_ctl(ult_epfd, EPOLL_CTL_ADD, fd, &ev) && errno != EEXIST)
+		return -1;
+	return 0;
+}
+
+/*
+ * A fork()ed child shares the parent's epoll set, and each would take the
+ * other's events: give the child a set of its own with its waiters' fds.
+ */
+static void ult_atfork_child(void)
+{
+	int fd;
+
+	if (ult_epfd < 0)
+		return;
+	close(ult_epfd);
+	ult_epfd = -1;
+	for (fd = 0; fd < fd_waiters_len; fd++) {
+		if (fd_waiters[fd] && ult_epoll_add(fd))
+			ult_die("fork: cannot wait for fd %d: %s", fd,
+				strerror(errno));
+	}
+}
+
+/* Make fd_waiters[] long enough to hold fd; 0 or -1. */
+static int ult_grow_waiters(int fd)
+{
+	int len = fd_waiters_len ? fd_waiters_len : 64;
+	struct ult **w;
+
+	if (fd < 0)
+		return -1;
+	if (fd < fd_waiters_len)
+		return 0;
+	while (len <= fd)
+		len *= 2;
+	w = realloc(fd_waiters, len * sizeof(*w));
+	if (!w)
+		return -1;
+	memset(w + fd_waiters_len, 0, (len - fd_waiters_len) * sizeof(*w));
+	fd_waiters = w;
+	fd_waiters_len = len;
+	return 0;
+}
+
+/*
+ * Park the caller until fd is readable, letting the others run. Where
+ * epoll cannot watch fd (a regular file, which is always readable) or
+ * memory is short, the caller only yields: it is still runnable.
+ */
+static void ult_wait_readable(int fd)
+{
+	struct ult *self = ult_cur, **link;
 
 	ult_lock();
-	self->wait_fd = fd;
-	self->wait_events = events;
+	if (ult_grow_waiters(fd) || (!fd_waiters[fd] && ult_epoll_add(fd))) {
+		ult_schedule_locked();
+		return;
+	}
+	for (link = &fd_waiters[fd]; *link; link = &(*link)->next)
+		;
+	self->next = NULL;
+	*link = self;
 	self->state = ULT_WAIT_FD;
-	self->next = wait_list;
-	wait_list = self;
 	nwaiting++;
 	ult_schedule_locked();
 }
 
+/*
+ * ult_read() for files without RWF_NOWAIT: wait until poll() says the
+ * file is readable, then read(). Should another reader empty it between
+ * the two, a blocking file's read() blocks the whole process until data
+ * comes, as a plain read() would; a file its owner made O_NONBLOCK fails
+ * with EAGAIN instead, and the thread waits again.
+ */
+static ssize_t ult_read_polled(int fd, void *buf, size_t count)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	ssize_t n;
+	int ready;
+
+	for (;;) {
+		ready = poll(&pfd, 1, 0);
+		if (ready < 0 && errno == EINTR)
+			continue;
+		if (!ready) {
+			ult_wait_readable(fd);
+			continue;
+		}
+		n = read(fd, buf, count);
+		if (n >= 0 || (errno != EAGAIN && errno != EINTR))
+			return n;
+	}
+}
+
+/*
+ * The file's flags stay as they are: O_NONBLOCK belongs to the open file
+ * description, which dup()s, fork()ed children and other processes share,
+ * so setting it even for the length of one call changes their reads too.
+ * preadv2(RWF_NOWAIT) makes this one read non-blocking instead; pipes and
+ * sockets support it, and fail it with EAGAIN when there is nothing to
+ * read, however many readers race for the data. Other files (a tty, a
+ * FIFO opened by name; pipes too on kernels from before pipes had it)
+ * refuse the flag with EOPNOTSUPP, as glibc does where the kernel has no
+ * preadv2, and get ult_read_polled().
+ */
 ssize_t ult_read(int fd, void *buf, size_t count)
 {
-	int flags, saved_errno;
+	struct iovec iov = { .iov_base = buf, .iov_len = count };
 	ssize_t n;
 
-	flags = fcntl(fd, F_GETFL);
-	if (flags < 0)
-		return -1;
-	if (!(flags & O_NONBLOCK) && fcntl(fd, F_SETFL, flags | O_NONBLOCK))
-		return -1;
 	for (;;) {
-		n = read(fd, buf, count);
+		n = preadv2(fd, &iov, 1, -1, RWF_NOWAIT);
 		if (n >= 0 || (errno != EAGAIN && errno != EINTR))
 			break;
 		if (errno == EAGAIN)
-			ult_wait_fd(fd, POLLIN);
+			ult_wait_readable(fd);
 	}
-	if (!(flags & O_NONBLOCK)) {
-		saved_errno = errno;
-		fcntl(fd, F_SETFL, flags);
-		errno = saved_errno;
-	}
+	if (n < 0 && errno == EOPNOTSUPP)
+		return ult_read_polled(fd, buf, count);
 	return n;
 }

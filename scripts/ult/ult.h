@@ -76,10 +76,13 @@ void ult_preempt_stop(void);
 unsigned long ult_preemptions(void);
 
 /*
- * read() that blocks only the calling ULT: the fd is made O_NONBLOCK for
- * the call; on EAGAIN the thread parks on the fd and the others run. The
- * scheduler polls parked fds now and then, and sleeps in poll() when no
- * thread is runnable.
+ * read() that blocks only the calling ULT: when there is nothing to read
+ * the thread parks on the fd and the others run. The fd's file flags are
+ * left alone (no O_NONBLOCK: the read is made non-blocking with
+ * RWF_NOWAIT, or waited for with poll()). The scheduler checks the parked
+ * fds with epoll now and then, and sleeps in epoll_wait() when no thread
+ * is runnable. Closing an fd a thread waits on is undefined, as it is
+ * for kernel threads.
  */
 ssize_t ult_read(int fd, void *buf, size_t count);
 
