@@ -16,6 +16,7 @@
 #include <linux/atomic.h>
 #include <linux/bitops.h>
 #include <linux/completion.h>
+#include <linux/cpu.h>
 #include <linux/cpumask.h>
 #include <linux/debugfs.h>
 #include <linux/delay.h>
@@ -1064,6 +1065,12 @@ static int wqd_cell_run(struct wqd_cell *cell, unsigned int mi,
 	}
 
 	per = DIV_ROUND_UP(load->nr, load->submitters);
+	/*
+	 * Place and start the submitters with CPU hotplug held off: a CPU
+	 * that went offline between cpumask_local_spread() and the wake-up
+	 * would leave its submitter unbound without a word.
+	 */
+	cpus_read_lock();
 	for (s = 0; s < load->submitters; s++) {
 		struct wqd_submitter *sub = &cell->sub[s];
 		unsigned int cpu = cpumask_local_spread(s, NUMA_NO_NODE);
@@ -1082,6 +1089,7 @@ static int wqd_cell_run(struct wqd_cell *cell, unsigned int mi,
 		cell->nr_sub++;
 		wake_up_process(t);
 	}
+	cpus_read_unlock();
 	while (!err && atomic_read(&cell->ready) < cell->nr_sub) {
 		err = wqd_run_check();
 		if (!err)
