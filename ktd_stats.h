@@ -73,10 +73,21 @@ static inline u64 ktd_hist_upper(unsigned int i)
 	return ktd_hist_lower(i + 1) - 1;
 }
 
+/*
+ * Writer side, like ktd_hist_add(): a reset may meet a reader still
+ * summing the old numbers, so each field is written whole (WRITE_ONCE),
+ * not by memset().
+ */
 static inline void ktd_hist_init(struct ktd_hist *h)
 {
-	memset(h, 0, sizeof(*h));
-	h->min = U64_MAX;
+	unsigned int i;
+
+	for (i = 0; i < KTD_HIST_BUCKETS; i++)
+		WRITE_ONCE(h->buckets[i], 0);
+	WRITE_ONCE(h->count, 0);
+	WRITE_ONCE(h->sum, 0);
+	WRITE_ONCE(h->min, U64_MAX);
+	WRITE_ONCE(h->max, 0);
 }
 
 /* Writer side: only the owner of @h calls this. */

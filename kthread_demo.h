@@ -17,6 +17,7 @@
 #ifndef KTD_KTHREAD_DEMO_H
 #define KTD_KTHREAD_DEMO_H
 
+#include <linux/completion.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/rcupdate.h>
@@ -26,26 +27,40 @@
 
 #include "ktd_stats.h"
 
+/*
+ * Threads write their u64 counters and readers read them without a lock,
+ * with READ_ONCE/WRITE_ONCE: tear-free only where a u64 is one word.
+ */
+#ifndef CONFIG_64BIT
+#error "kthread_demo needs a 64-bit kernel: its u64 counters are read locklessly"
+#endif
+
 struct dentry;
 struct seq_file;
 struct task_struct;
 struct ktd_pool;
+struct ktd_thread;
 
-enum ktd_workload {
-	KTD_WL_SPIN,		/* CPU-bound chunks with cond_resched() */
-	KTD_WL_SLEEP,		/* periodic hrtimer sleep, wake-up latency */
-	KTD_WL_BLOCK,		/* wait on a wait queue for a simulated I/O */
-	KTD_WL_PINGPONG,	/* pairs pass a token, round-trip time */
-	KTD_NR_WORKLOADS
+/*
+ * A workload: what the threads do, one loop at a time. ktd_workloads[] in
+ * kthread_demo.c holds one row per workload; adding one is a loop function
+ * and a row there.
+ */
+struct ktd_workload {
+	const char *name;
+	/* One loop; returns whether it counts (a full period, an I/O, ...). */
+	bool (*loop)(struct ktd_thread *t, const struct ktd_workload *wl);
+	/* Latency histogram names: [KTD_LAT_SAME] and [KTD_LAT_CROSS]. */
+	const char *lat_name[2];
 };
 
 /* bind setting: a CPU number, or one of these */
 #define KTD_BIND_NONE	(-1)	/* unbound: the scheduler places them */
 #define KTD_BIND_SPREAD	(-2)	/* thread i on the i-th online CPU, mod */
 
-/* Why a thread is parked (struct ktd_thread.park_why). */
-#define KTD_PARK_USER		BIT(0)	/* parked=1 */
-#define KTD_PARK_HOTPLUG	BIT(1)	/* its CPU is offline */
+/* The largest max_threads: the pool's pointer array stays below 512 KiB. */
+#define KTD_MAX_THREADS_LIMIT	65536U
+#define KTD_PERIOD_MAX_US	10000000U	/* 10 s */
 
 /* Latency histograms: [0] same CPU (or the only one), [1] cross-CPU. */
 #define KTD_LAT_SAME	0
@@ -75,8 +90,13 @@ struct ktd_thread {
 	int cpu;			/* bound to this CPU, or -1 */
 	bool freezable;			/* fixed at creation */
 	bool started;			/* the thread function ran */
+	/* Under pool->lock and exit_lock to change, exit_lock to test: */
 	bool finished;			/* it returned after `iterations` */
-	unsigned int park_why;		/* KTD_PARK_*, under both locks */
+	bool parked;			/* kthread_park()ed for parked=1 */
+	bool away;			/* its CPU is offline: it waits */
+	bool waiting_cpu;		/* ... and it is in that wait */
+	struct completion away_ack;	/* it stopped work for `away` */
+	unsigned long gen;		/* pool->settings_gen it runs with */
 	u64 total_loops;		/* never reset; `iterations` counts these */
 	u64 freezes;			/* times it went into the refrigerator */
 
@@ -86,6 +106,7 @@ struct ktd_thread {
 	u64 io_done_ns;
 	u64 inbox;			/* pingpong: last token received */
 	u64 answered;			/* ... and sent back (odd threads) */
+	u64 token;			/* ... and the last one sent (even) */
 	int inbox_cpu;			/* ... and the CPU that sent it */
 	u64 next_ns;			/* sleep: intended wake-up time */
 	u32 rnd;			/* spin: the work's state */
@@ -102,8 +123,12 @@ struct ktd_pool {
 	struct hlist_node cpuhp_node;	/* instance of the hotplug state */
 	spinlock_t exit_lock;		/* finishing vs. parking */
 
-	/* Settings: written under lock, read by the threads locklessly. */
-	enum ktd_workload workload;
+	/*
+	 * Settings: written under lock with WRITE_ONCE, read by the threads
+	 * locklessly. Every change that threads must see at once bumps
+	 * settings_gen and wakes them (ktd_pool_changed()).
+	 */
+	const struct ktd_workload *workload;
 	unsigned int period_us;
 	int bind;			/* CPU number or KTD_BIND_* */
 	int nice;
@@ -115,32 +140,44 @@ struct ktd_pool {
 	bool stats_enabled;
 	unsigned long stats_gen;	/* bumped by a reset */
 	u64 never_ran;			/* kthread_stop() said -EINTR */
+	unsigned long settings_gen;	/* bumped by every change of settings */
 };
 
-extern const char * const ktd_workload_names[KTD_NR_WORKLOADS];
+extern const struct ktd_workload ktd_workloads[];
+extern const unsigned int ktd_nr_workloads;
 
+/*
+ * The pool API. Every file in /sys/kernel/kthread_demo has a setter here,
+ * which both its store and the KUnit suites call. Each one either
+ * succeeds, or fails with -EINVAL, -ERANGE, -EBUSY (or the error of
+ * creating a thread) and changes nothing at all.
+ */
 int ktd_pool_init(struct ktd_pool *pool, const char *prefix,
 		  unsigned int max_threads);
 void ktd_pool_destroy(struct ktd_pool *pool);
 int ktd_pool_resize(struct ktd_pool *pool, unsigned int nr);
-int ktd_pool_set_workload(struct ktd_pool *pool, enum ktd_workload wl);
+int ktd_pool_set_workload(struct ktd_pool *pool, const char *name);
+int ktd_pool_set_period(struct ktd_pool *pool, unsigned int period_us);
 int ktd_pool_set_bind(struct ktd_pool *pool, int bind);
-int ktd_pool_set_priority(struct ktd_pool *pool, int policy, int nice);
+int ktd_pool_set_nice(struct ktd_pool *pool, int nice);
+int ktd_pool_set_policy(struct ktd_pool *pool, int policy);
 int ktd_pool_set_parked(struct ktd_pool *pool, bool parked);
 int ktd_pool_set_freezable(struct ktd_pool *pool, bool freezable);
+int ktd_pool_set_iterations(struct ktd_pool *pool, u64 iterations);
+int ktd_pool_set_io_stall(struct ktd_pool *pool, unsigned int io_stall);
+int ktd_pool_set_stats_enabled(struct ktd_pool *pool, bool on);
 void ktd_pool_reset_stats(struct ktd_pool *pool);
-void ktd_pool_wake_all(struct ktd_pool *pool);
 void ktd_pool_show_threads(struct seq_file *m, struct ktd_pool *pool);
 void ktd_pool_show_stats(struct seq_file *m, struct ktd_pool *pool);
 
-struct ktd_thread *ktd_thread_create_on_cpu(struct ktd_pool *pool,
-					    unsigned int id, int cpu);
+struct ktd_thread *ktd_thread_create(struct ktd_pool *pool, unsigned int id,
+				     int cpu, bool freezable);
 int ktd_thread_stop(struct ktd_thread *t);
 u64 ktd_thread_loops(const struct ktd_thread *t);
 struct ktd_thread *ktd_pool_thread(struct ktd_pool *pool, unsigned int i);
 
 /* Parse the sysfs spellings (shared by the store methods and KUnit). */
-int ktd_parse_workload(const char *buf, enum ktd_workload *wl);
+const struct ktd_workload *ktd_workload_find(const char *buf);
 int ktd_parse_bind(const char *buf, int *bind);
 int ktd_parse_policy(const char *buf, int *policy);
 

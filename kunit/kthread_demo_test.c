@@ -17,6 +17,7 @@
 #include <linux/cpumask.h>
 #include <linux/delay.h>
 #include <linux/jiffies.h>
+#include <linux/kthread.h>
 #include <linux/sched.h>
 #include <linux/sched/task.h>
 #include <linux/slab.h>
@@ -25,15 +26,16 @@
 
 #define KTD_TEST_WAIT_MS	10000	/* bound on every wait in this file */
 
-/* Poll @cond every 10 ms for at most KTD_TEST_WAIT_MS; true if it held. */
-#define ktd_wait_until(cond)						\
+/* Poll @cond every 10 ms for at most @ms; true if it held. */
+#define ktd_wait_until_ms(cond, ms)					\
 ({									\
-	unsigned long __end = jiffies + msecs_to_jiffies(KTD_TEST_WAIT_MS); \
+	unsigned long __end = jiffies + msecs_to_jiffies(ms);		\
 	bool __ok;							\
 	while (!(__ok = (cond)) && time_before(jiffies, __end))		\
 		usleep_range(10000, 11000);				\
 	__ok;								\
 })
+#define ktd_wait_until(cond)	ktd_wait_until_ms(cond, KTD_TEST_WAIT_MS)
 
 static void ktd_test_pool_destroy(void *pool)
 {
@@ -63,13 +65,24 @@ static struct ktd_thread *ktd_test_thread(struct ktd_pool *pool,
 	return t;
 }
 
-/* Thread @i has run @more loops beyond what it had when called. */
-static bool ktd_test_advances(struct ktd_pool *pool, unsigned int i, u64 more)
+/* Thread @i runs @more loops beyond what it had when called, within @ms. */
+static bool ktd_test_advances_ms(struct ktd_pool *pool, unsigned int i,
+				 u64 more, unsigned int ms)
 {
 	struct ktd_thread *t = ktd_test_thread(pool, i);
 	u64 start = ktd_thread_loops(t);
 
-	return ktd_wait_until(ktd_thread_loops(t) >= start + more);
+	return ktd_wait_until_ms(ktd_thread_loops(t) >= start + more, ms);
+}
+
+static bool ktd_test_advances(struct ktd_pool *pool, unsigned int i, u64 more)
+{
+	return ktd_test_advances_ms(pool, i, more, KTD_TEST_WAIT_MS);
+}
+
+static unsigned int ktd_test_state(struct task_struct *task)
+{
+	return READ_ONCE(task->__state);
 }
 
 static bool ktd_test_all_parked(struct ktd_pool *pool)
@@ -77,7 +90,7 @@ static bool ktd_test_all_parked(struct ktd_pool *pool)
 	unsigned int i;
 
 	for (i = 0; i < pool->nr_threads; i++)
-		if (READ_ONCE(ktd_test_thread(pool, i)->task->__state) != TASK_PARKED)
+		if (ktd_test_state(ktd_test_thread(pool, i)->task) != TASK_PARKED)
 			return false;
 	return true;
 }
@@ -114,7 +127,7 @@ static void ktd_test_stop_before_run(struct kunit *test)
 	struct ktd_pool *pool = ktd_test_pool(test, 4);
 	struct ktd_thread *t;
 
-	t = ktd_thread_create_on_cpu(pool, 0, raw_smp_processor_id());
+	t = ktd_thread_create(pool, 0, raw_smp_processor_id(), false);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
 	KUNIT_EXPECT_FALSE(test, READ_ONCE(t->started));
 	/* Never woken: the thread function never runs, kthread_stop says so. */
@@ -179,8 +192,8 @@ static void ktd_test_bind_one_cpu(struct kunit *test)
 
 static void ktd_test_bind_spread(struct kunit *test)
 {
-	struct ktd_pool *pool = ktd_test_pool(test, 8);
 	unsigned int i, n = num_online_cpus();
+	struct ktd_pool *pool = ktd_test_pool(test, 2 * n);
 
 	KUNIT_ASSERT_EQ(test, ktd_pool_set_bind(pool, KTD_BIND_SPREAD), 0);
 	KUNIT_ASSERT_EQ(test, ktd_pool_resize(pool, 2 * n), 0);
@@ -200,22 +213,102 @@ static void ktd_test_priority(struct kunit *test)
 	task = ktd_test_thread(pool, 1)->task;
 	KUNIT_EXPECT_EQ(test, task->policy, SCHED_NORMAL);
 
-	KUNIT_EXPECT_EQ(test, ktd_pool_set_priority(pool, SCHED_FIFO, 0), 0);
+	KUNIT_EXPECT_EQ(test, ktd_pool_set_policy(pool, SCHED_FIFO), 0);
 	KUNIT_EXPECT_EQ(test, task->policy, SCHED_FIFO);
 	KUNIT_EXPECT_GT(test, task->rt_priority, 0U);
 	/* Threads started later get the pool's priority too. */
 	KUNIT_ASSERT_EQ(test, ktd_pool_resize(pool, 3), 0);
 	KUNIT_EXPECT_EQ(test, ktd_test_thread(pool, 2)->task->policy, SCHED_FIFO);
-
-	KUNIT_EXPECT_EQ(test, ktd_pool_set_priority(pool, SCHED_NORMAL, 7), 0);
+	/* nice is kept under FIFO, and applies when the policy goes back. */
+	KUNIT_EXPECT_EQ(test, ktd_pool_set_nice(pool, 7), 0);
+	KUNIT_EXPECT_EQ(test, task->policy, SCHED_FIFO);
+	KUNIT_EXPECT_EQ(test, ktd_pool_set_policy(pool, SCHED_NORMAL), 0);
 	KUNIT_EXPECT_EQ(test, task->policy, SCHED_NORMAL);
 	KUNIT_EXPECT_EQ(test, task_nice(task), 7);
 
-	KUNIT_EXPECT_EQ(test, ktd_pool_set_priority(pool, SCHED_NORMAL, 20), -ERANGE);
-	KUNIT_EXPECT_EQ(test, ktd_pool_set_priority(pool, SCHED_NORMAL, -21), -ERANGE);
-	KUNIT_EXPECT_EQ(test, ktd_pool_set_priority(pool, SCHED_RR, 0), -EINVAL);
+	KUNIT_EXPECT_EQ(test, ktd_pool_set_nice(pool, 20), -ERANGE);
+	KUNIT_EXPECT_EQ(test, ktd_pool_set_nice(pool, -21), -ERANGE);
+	KUNIT_EXPECT_EQ(test, ktd_pool_set_policy(pool, SCHED_RR), -EINVAL);
 	KUNIT_EXPECT_EQ(test, task_nice(task), 7);
 	KUNIT_EXPECT_EQ(test, pool->nice, 7);
+	KUNIT_EXPECT_EQ(test, pool->policy, SCHED_NORMAL);
+}
+
+struct ktd_test_prio_writer {
+	struct ktd_pool *pool;
+	bool nice;		/* writes nice; else the policy */
+	struct completion done;
+};
+
+static int ktd_test_prio_writer_fn(void *data)
+{
+	struct ktd_test_prio_writer *w = data;
+	unsigned int i;
+
+	/* 400 writes each, the last one of nice 5 or of SCHED_FIFO. */
+	for (i = 1; i <= 400; i++) {
+		if (w->nice)
+			ktd_pool_set_nice(w->pool, i & 1 ? 6 : 5);
+		else
+			ktd_pool_set_policy(w->pool, i & 1 ? SCHED_NORMAL :
+					    SCHED_FIFO);
+	}
+	complete(&w->done);
+	/* Never return before being stopped: the test holds no reference. */
+	set_current_state(TASK_INTERRUPTIBLE);
+	while (!kthread_should_stop()) {
+		schedule();
+		set_current_state(TASK_INTERRUPTIBLE);
+	}
+	__set_current_state(TASK_RUNNING);
+	return 0;
+}
+
+static void ktd_test_kthread_stop(void *task)
+{
+	kthread_stop(task);
+}
+
+/* A helper kthread on @cpu, stopped when the case ends, however it ends. */
+static void ktd_test_kthread(struct kunit *test, int (*fn)(void *), void *data,
+			     int cpu)
+{
+	struct task_struct *task = kthread_run_on_cpu(fn, data, cpu, "ktdt-h/%u");
+
+	KUNIT_ASSERT_FALSE(test, IS_ERR(task));
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, ktd_test_kthread_stop,
+							task), 0);
+}
+
+/* nice and policy written at the same time: neither write is lost. */
+static void ktd_test_priority_concurrent(struct kunit *test)
+{
+	struct ktd_pool *pool = ktd_test_pool(test, 4);
+	struct ktd_test_prio_writer w[2];
+	struct task_struct *task;
+	unsigned int i;
+
+	KUNIT_ASSERT_EQ(test, ktd_pool_resize(pool, 1), 0);
+	for (i = 0; i < 2; i++) {
+		w[i].pool = pool;
+		w[i].nice = i == 0;
+		init_completion(&w[i].done);
+	}
+	for (i = 0; i < 2; i++)
+		ktd_test_kthread(test, ktd_test_prio_writer_fn, &w[i],
+				 cpumask_nth(i % num_online_cpus(), cpu_online_mask));
+	for (i = 0; i < 2; i++) {
+		unsigned long left = msecs_to_jiffies(KTD_TEST_WAIT_MS);
+
+		left = wait_for_completion_timeout(&w[i].done, left);
+		KUNIT_ASSERT_GT(test, left, 0UL);
+	}
+	task = ktd_test_thread(pool, 0)->task;
+	KUNIT_EXPECT_EQ(test, pool->nice, 5);
+	KUNIT_EXPECT_EQ(test, pool->policy, SCHED_FIFO);
+	KUNIT_EXPECT_EQ(test, task->policy, SCHED_FIFO);
+	KUNIT_EXPECT_EQ(test, ktd_pool_set_policy(pool, SCHED_NORMAL), 0);
+	KUNIT_EXPECT_EQ(test, task_nice(task), 5);
 }
 
 static void ktd_test_park_unpark(struct kunit *test)
@@ -250,8 +343,8 @@ static void ktd_test_iterations_finish(struct kunit *test)
 	struct ktd_pool *pool = ktd_test_pool(test, 4);
 	struct ktd_thread *t;
 
-	WRITE_ONCE(pool->period_us, 100);
-	WRITE_ONCE(pool->iterations, 5);
+	KUNIT_ASSERT_EQ(test, ktd_pool_set_period(pool, 100), 0);
+	KUNIT_ASSERT_EQ(test, ktd_pool_set_iterations(pool, 5), 0);
 	KUNIT_ASSERT_EQ(test, ktd_pool_resize(pool, 2), 0);
 	t = ktd_test_thread(pool, 1);
 	/* It returns on its own; our task reference keeps it inspectable. */
@@ -291,6 +384,25 @@ static void ktd_test_freezable(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, pool->parked);
 }
 
+/*
+ * Every thread waits for its CPU, off it: asleep in a freezable wait, not
+ * in TASK_PARKED, which a suspend could not freeze.
+ */
+static bool ktd_test_all_away(struct ktd_pool *pool)
+{
+	unsigned int i;
+
+	for (i = 0; i < pool->nr_threads; i++) {
+		struct ktd_thread *t = ktd_test_thread(pool, i);
+		unsigned int state = ktd_test_state(t->task);
+
+		if (!READ_ONCE(t->away) || state == TASK_RUNNING ||
+		    state == TASK_PARKED)
+			return false;
+	}
+	return true;
+}
+
 static void ktd_test_cpu_hotplug_parks(struct kunit *test)
 {
 	struct ktd_pool *pool;
@@ -306,8 +418,8 @@ static void ktd_test_cpu_hotplug_parks(struct kunit *test)
 	KUNIT_ASSERT_TRUE(test, ktd_test_advances(pool, 0, 2));
 
 	KUNIT_ASSERT_EQ(test, remove_cpu(cpu), 0);
-	KUNIT_EXPECT_TRUE(test, t->park_why & KTD_PARK_HOTPLUG);
-	KUNIT_EXPECT_TRUE(test, ktd_wait_until(ktd_test_all_parked(pool)));
+	KUNIT_EXPECT_TRUE(test, t->away);
+	KUNIT_EXPECT_TRUE(test, ktd_wait_until(ktd_test_all_away(pool)));
 	/* While the CPU is away, binding to it is refused. */
 	KUNIT_EXPECT_EQ(test, ktd_pool_set_bind(pool, KTD_BIND_NONE), 0);
 	KUNIT_EXPECT_EQ(test, ktd_pool_set_bind(pool, cpu), -EBUSY);
@@ -318,12 +430,164 @@ static void ktd_test_cpu_hotplug_parks(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, ktd_pool_set_bind(pool, cpu), 0);
 	t = ktd_test_thread(pool, 1);
 	KUNIT_ASSERT_EQ(test, remove_cpu(cpu), 0);
-	KUNIT_EXPECT_TRUE(test, ktd_wait_until(ktd_test_all_parked(pool)));
+	KUNIT_EXPECT_TRUE(test, ktd_wait_until(ktd_test_all_away(pool)));
 	KUNIT_ASSERT_EQ(test, add_cpu(cpu), 0);
-	KUNIT_EXPECT_FALSE(test, t->park_why);
+	KUNIT_EXPECT_FALSE(test, t->away);
 	KUNIT_EXPECT_TRUE(test, ktd_test_advances(pool, 1, 2));
 	KUNIT_EXPECT_EQ(test, task_cpu(t->task), cpu);
 	KUNIT_EXPECT_EQ(test, t->task->nr_cpus_allowed, 1);
+}
+
+/*
+ * A new thread, bound or not, does not run before its creator has taken
+ * its reference and let it go: one that finishes at once (iterations=1)
+ * could otherwise be reaped and freed before the reference is taken.
+ */
+static void ktd_test_create_holds_before_run(struct kunit *test)
+{
+	struct ktd_pool *pool = ktd_test_pool(test, 16);
+	struct ktd_thread *t;
+	unsigned int i;
+
+	t = ktd_thread_create(pool, 0, -1, false);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+	msleep(50);
+	KUNIT_EXPECT_FALSE(test, READ_ONCE(t->started));
+	KUNIT_EXPECT_PTR_NE(test, t->task, NULL);
+	/* kthreadd's reference and ours */
+	KUNIT_EXPECT_GE(test, refcount_read(&t->task->usage), 2U);
+	KUNIT_EXPECT_EQ(test, ktd_thread_stop(t), -EINTR);
+
+	/* Threads that finish at once stay ours to inspect and stop. */
+	KUNIT_ASSERT_EQ(test, ktd_pool_set_workload(pool, "spin"), 0);
+	KUNIT_ASSERT_EQ(test, ktd_pool_set_iterations(pool, 1), 0);
+	KUNIT_ASSERT_EQ(test, ktd_pool_resize(pool, 16), 0);
+	for (i = 0; i < 16; i++) {
+		t = ktd_test_thread(pool, i);
+		KUNIT_EXPECT_TRUE(test, ktd_wait_until(READ_ONCE(t->finished)));
+		KUNIT_EXPECT_EQ(test, ktd_thread_loops(t), 1ULL);
+	}
+	KUNIT_EXPECT_EQ(test, ktd_pool_resize(pool, 0), 0);
+}
+
+/* Threads started in a parked pool park before their first loop. */
+static void ktd_test_start_parked(struct kunit *test)
+{
+	struct ktd_pool *pool = ktd_test_pool(test, 4);
+	unsigned int i;
+
+	KUNIT_ASSERT_EQ(test, ktd_pool_set_parked(pool, true), 0);
+	KUNIT_ASSERT_EQ(test, ktd_pool_set_workload(pool, "spin"), 0);
+	KUNIT_ASSERT_EQ(test, ktd_pool_set_iterations(pool, 1), 0);
+	KUNIT_ASSERT_EQ(test, ktd_pool_resize(pool, 2), 0);
+	KUNIT_EXPECT_TRUE(test, ktd_wait_until(ktd_test_all_parked(pool)));
+	msleep(50);
+	for (i = 0; i < 2; i++) {
+		struct ktd_thread *t = ktd_test_thread(pool, i);
+
+		KUNIT_EXPECT_FALSE(test, READ_ONCE(t->started));
+		KUNIT_EXPECT_FALSE(test, READ_ONCE(t->finished));
+		KUNIT_EXPECT_EQ(test, ktd_thread_loops(t), 0ULL);
+	}
+	/* Unparked, they run their one loop and finish. */
+	KUNIT_ASSERT_EQ(test, ktd_pool_set_parked(pool, false), 0);
+	for (i = 0; i < 2; i++) {
+		struct ktd_thread *t = ktd_test_thread(pool, i);
+
+		KUNIT_EXPECT_TRUE(test, ktd_wait_until(READ_ONCE(t->finished)));
+		KUNIT_EXPECT_EQ(test, ktd_thread_loops(t), 1ULL);
+	}
+}
+
+/* A pool's cap is 1 to KTD_MAX_THREADS_LIMIT. */
+static void ktd_test_init_bounds(struct kunit *test)
+{
+	struct ktd_pool *pool = kunit_kzalloc(test, sizeof(*pool), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, pool);
+	KUNIT_EXPECT_EQ(test, ktd_pool_init(pool, "ktdt", 0), -ERANGE);
+	KUNIT_EXPECT_EQ(test, ktd_pool_init(pool, "ktdt",
+					    KTD_MAX_THREADS_LIMIT + 1), -ERANGE);
+	KUNIT_EXPECT_EQ(test, ktd_pool_init(pool, "ktdt", 300000000), -ERANGE);
+	KUNIT_EXPECT_EQ(test, ktd_pool_init(pool, "ktdt", KTD_MAX_THREADS_LIMIT), 0);
+	ktd_pool_destroy(pool);
+}
+
+/* Every thread of @pool is the same task as in @tasks, and there are @nr. */
+static bool ktd_test_same_threads(struct ktd_pool *pool,
+				  struct task_struct **tasks, unsigned int nr)
+{
+	unsigned int i;
+
+	if (pool->nr_threads != nr)
+		return false;
+	for (i = 0; i < nr; i++)
+		if (ktd_test_thread(pool, i)->task != tasks[i])
+			return false;
+	return true;
+}
+
+/*
+ * A store that is refused changes nothing: with the pool bound to a CPU
+ * that is offline, freezable and bind are refused, and the pool keeps its
+ * threads and settings.
+ */
+static void ktd_test_refused_store_changes_nothing(struct kunit *test)
+{
+	int cpu = cpumask_last(cpu_online_mask);
+	struct task_struct *tasks[3];
+	struct ktd_pool *pool;
+	unsigned int i;
+
+	if (!IS_ENABLED(CONFIG_HOTPLUG_CPU) || num_online_cpus() < 2 || !cpu)
+		kunit_skip(test, "needs a second CPU that can go offline");
+	pool = ktd_test_pool(test, 4);
+	KUNIT_ASSERT_EQ(test, ktd_pool_set_bind(pool, cpu), 0);
+	KUNIT_ASSERT_EQ(test, ktd_pool_resize(pool, 3), 0);
+	for (i = 0; i < 3; i++)
+		tasks[i] = ktd_test_thread(pool, i)->task;
+	KUNIT_ASSERT_EQ(test, remove_cpu(cpu), 0);
+
+	KUNIT_EXPECT_EQ(test, ktd_pool_set_freezable(pool, true), -EBUSY);
+	KUNIT_EXPECT_FALSE(test, pool->freezable);
+	KUNIT_EXPECT_TRUE(test, ktd_test_same_threads(pool, tasks, 3));
+	KUNIT_EXPECT_EQ(test, ktd_pool_set_bind(pool, cpu), -EBUSY);
+	KUNIT_EXPECT_EQ(test, ktd_pool_resize(pool, 4), -EBUSY);
+	KUNIT_EXPECT_TRUE(test, ktd_test_same_threads(pool, tasks, 3));
+	KUNIT_EXPECT_EQ(test, pool->bind, cpu);
+	KUNIT_EXPECT_EQ(test, pool->never_ran, 0ULL);
+
+	KUNIT_ASSERT_EQ(test, add_cpu(cpu), 0);
+	KUNIT_EXPECT_TRUE(test, ktd_test_advances(pool, 2, 2));
+}
+
+/*
+ * A freezable thread whose CPU goes offline waits in a freezable sleep, so
+ * a suspend could freeze it; TASK_PARKED cannot be frozen.
+ */
+static void ktd_test_hotplug_freezable(struct kunit *test)
+{
+	int cpu = cpumask_last(cpu_online_mask);
+	struct ktd_pool *pool;
+	struct ktd_thread *t;
+	unsigned int i;
+
+	if (!IS_ENABLED(CONFIG_HOTPLUG_CPU) || num_online_cpus() < 2 || !cpu)
+		kunit_skip(test, "needs a second CPU that can go offline");
+	pool = ktd_test_pool(test, 4);
+	KUNIT_ASSERT_EQ(test, ktd_pool_set_freezable(pool, true), 0);
+	KUNIT_ASSERT_EQ(test, ktd_pool_set_bind(pool, cpu), 0);
+	KUNIT_ASSERT_EQ(test, ktd_pool_resize(pool, 2), 0);
+	KUNIT_ASSERT_TRUE(test, ktd_test_advances(pool, 0, 2));
+	KUNIT_ASSERT_EQ(test, remove_cpu(cpu), 0);
+	KUNIT_EXPECT_TRUE(test, ktd_wait_until(ktd_test_all_away(pool)));
+	for (i = 0; i < 2; i++) {
+		t = ktd_test_thread(pool, i);
+		KUNIT_EXPECT_TRUE(test, ktd_test_state(t->task) & TASK_FREEZABLE);
+	}
+	KUNIT_ASSERT_EQ(test, add_cpu(cpu), 0);
+	KUNIT_EXPECT_TRUE(test, ktd_test_advances(pool, 1, 2));
+	KUNIT_EXPECT_EQ(test, task_cpu(ktd_test_thread(pool, 1)->task), cpu);
 }
 
 static struct kunit_case ktd_pool_cases[] = {
@@ -338,6 +602,12 @@ static struct kunit_case ktd_pool_cases[] = {
 	KUNIT_CASE(ktd_test_iterations_finish),
 	KUNIT_CASE(ktd_test_freezable),
 	KUNIT_CASE(ktd_test_cpu_hotplug_parks),
+	KUNIT_CASE(ktd_test_create_holds_before_run),
+	KUNIT_CASE(ktd_test_start_parked),
+	KUNIT_CASE(ktd_test_init_bounds),
+	KUNIT_CASE(ktd_test_refused_store_changes_nothing),
+	KUNIT_CASE(ktd_test_hotplug_freezable),
+	KUNIT_CASE(ktd_test_priority_concurrent),
 	{}
 };
 
@@ -372,7 +642,7 @@ static void ktd_test_sleep_records_latency(struct kunit *test)
 	struct ktd_thread *t;
 	u64 reset_ns, loops;
 
-	WRITE_ONCE(pool->period_us, 500);
+	KUNIT_ASSERT_EQ(test, ktd_pool_set_period(pool, 500), 0);
 	KUNIT_ASSERT_EQ(test, ktd_pool_resize(pool, 2), 0);
 	KUNIT_EXPECT_TRUE(test, ktd_wait_until(ktd_test_samples(pool, KTD_LAT_SAME) >= 20));
 	t = ktd_test_thread(pool, 0);
@@ -392,10 +662,7 @@ static void ktd_test_sleep_records_latency(struct kunit *test)
 	KUNIT_EXPECT_LT(test, loops, ktd_thread_loops(t));
 
 	/* With stats off, loops go on but nothing is recorded. */
-	WRITE_ONCE(pool->stats_enabled, false);
-	mutex_lock(&pool->lock);
-	ktd_pool_reset_stats(pool);
-	mutex_unlock(&pool->lock);
+	KUNIT_ASSERT_EQ(test, ktd_pool_set_stats_enabled(pool, false), 0);
 	KUNIT_EXPECT_TRUE(test, ktd_test_advances(pool, 0, 5));
 	KUNIT_EXPECT_EQ(test, ktd_test_samples(pool, KTD_LAT_SAME), 0ULL);
 }
@@ -404,12 +671,45 @@ static void ktd_test_spin_runs(struct kunit *test)
 {
 	struct ktd_pool *pool = ktd_test_pool(test, 4);
 
-	KUNIT_ASSERT_EQ(test, ktd_pool_set_workload(pool, KTD_WL_SPIN), 0);
+	KUNIT_ASSERT_EQ(test, ktd_pool_set_workload(pool, "spin"), 0);
 	KUNIT_ASSERT_EQ(test, ktd_pool_resize(pool, 2), 0);
 	KUNIT_EXPECT_TRUE(test, ktd_test_advances(pool, 0, 100));
 	KUNIT_EXPECT_TRUE(test, ktd_test_advances(pool, 1, 100));
-	KUNIT_EXPECT_EQ(test, ktd_pool_set_workload(pool, KTD_NR_WORKLOADS), -EINVAL);
-	KUNIT_EXPECT_EQ(test, pool->workload, KTD_WL_SPIN);
+	KUNIT_EXPECT_EQ(test, ktd_pool_set_workload(pool, "walk"), -EINVAL);
+	KUNIT_EXPECT_STREQ(test, pool->workload->name, "spin");
+}
+
+/*
+ * A change of workload, period_us or iterations reaches every thread at
+ * once, even one in the middle of a 5 s sleep.
+ */
+static void ktd_test_changes_reach_sleepers(struct kunit *test)
+{
+	struct ktd_pool *pool = ktd_test_pool(test, 4);
+	struct ktd_thread *t;
+	u64 loops;
+
+	KUNIT_ASSERT_EQ(test, ktd_pool_set_period(pool, 1000), 0);
+	KUNIT_ASSERT_EQ(test, ktd_pool_resize(pool, 2), 0);
+	KUNIT_ASSERT_TRUE(test, ktd_test_advances(pool, 0, 3));
+	KUNIT_ASSERT_EQ(test, ktd_pool_set_period(pool, 5000000), 0);
+	msleep(100);	/* into their 5 s sleeps */
+	KUNIT_ASSERT_EQ(test, ktd_pool_set_workload(pool, "spin"), 0);
+	KUNIT_EXPECT_TRUE(test, ktd_test_advances_ms(pool, 0, 10, 1000));
+	KUNIT_EXPECT_TRUE(test, ktd_test_advances_ms(pool, 1, 10, 1000));
+
+	KUNIT_ASSERT_EQ(test, ktd_pool_set_workload(pool, "sleep"), 0);
+	msleep(100);
+	KUNIT_ASSERT_EQ(test, ktd_pool_set_period(pool, 1000), 0);
+	KUNIT_EXPECT_TRUE(test, ktd_test_advances_ms(pool, 0, 5, 1000));
+
+	KUNIT_ASSERT_EQ(test, ktd_pool_set_period(pool, 5000000), 0);
+	msleep(100);
+	t = ktd_test_thread(pool, 0);
+	loops = ktd_thread_loops(t);
+	KUNIT_ASSERT_EQ(test, ktd_pool_set_iterations(pool, loops), 0);
+	KUNIT_EXPECT_TRUE(test, ktd_wait_until_ms(READ_ONCE(t->finished), 1000));
+	KUNIT_EXPECT_EQ(test, ktd_thread_loops(t), loops);
 }
 
 /* One blocked thread does not hold up the others (one-to-one model). */
@@ -419,15 +719,12 @@ static void ktd_test_block_one_stalls_alone(struct kunit *test)
 	struct ktd_thread *t0;
 	u64 loops;
 
-	WRITE_ONCE(pool->period_us, 200);
-	KUNIT_ASSERT_EQ(test, ktd_pool_set_workload(pool, KTD_WL_BLOCK), 0);
+	KUNIT_ASSERT_EQ(test, ktd_pool_set_period(pool, 200), 0);
+	KUNIT_ASSERT_EQ(test, ktd_pool_set_workload(pool, "block"), 0);
 	KUNIT_ASSERT_EQ(test, ktd_pool_resize(pool, 3), 0);
 	KUNIT_EXPECT_TRUE(test, ktd_test_advances(pool, 0, 5));
 
-	mutex_lock(&pool->lock);
-	WRITE_ONCE(pool->io_stall, 1);
-	ktd_pool_wake_all(pool);
-	mutex_unlock(&pool->lock);
+	KUNIT_ASSERT_EQ(test, ktd_pool_set_io_stall(pool, 1), 0);
 	t0 = ktd_test_thread(pool, 0);
 	/* Give it time to enter its never-ending wait. */
 	msleep(50);
@@ -435,12 +732,9 @@ static void ktd_test_block_one_stalls_alone(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, ktd_test_advances(pool, 1, 20));
 	KUNIT_EXPECT_TRUE(test, ktd_test_advances(pool, 2, 20));
 	KUNIT_EXPECT_EQ(test, ktd_thread_loops(t0), loops);
-	KUNIT_EXPECT_EQ(test, READ_ONCE(t0->task->__state), TASK_IDLE);
+	KUNIT_EXPECT_EQ(test, ktd_test_state(t0->task), TASK_IDLE);
 
-	mutex_lock(&pool->lock);
-	WRITE_ONCE(pool->io_stall, 0);
-	ktd_pool_wake_all(pool);
-	mutex_unlock(&pool->lock);
+	KUNIT_ASSERT_EQ(test, ktd_pool_set_io_stall(pool, 0), 0);
 	KUNIT_EXPECT_TRUE(test, ktd_test_advances(pool, 0, 5));
 	KUNIT_EXPECT_GT(test, ktd_test_samples(pool, KTD_LAT_SAME), 0ULL);
 }
@@ -450,7 +744,7 @@ static void ktd_test_pingpong_same_and_cross(struct kunit *test)
 	struct ktd_pool *pool = ktd_test_pool(test, 4);
 	int cpu = cpumask_first(cpu_online_mask);
 
-	KUNIT_ASSERT_EQ(test, ktd_pool_set_workload(pool, KTD_WL_PINGPONG), 0);
+	KUNIT_ASSERT_EQ(test, ktd_pool_set_workload(pool, "pingpong"), 0);
 	KUNIT_ASSERT_EQ(test, ktd_pool_set_bind(pool, cpu), 0);
 	KUNIT_ASSERT_EQ(test, ktd_pool_resize(pool, 2), 0);
 	KUNIT_EXPECT_TRUE(test, ktd_wait_until(ktd_test_samples(pool, KTD_LAT_SAME) >= 50));
@@ -464,6 +758,7 @@ static void ktd_test_pingpong_same_and_cross(struct kunit *test)
 
 static struct kunit_case ktd_workload_cases[] = {
 	KUNIT_CASE(ktd_test_sleep_records_latency),
+	KUNIT_CASE(ktd_test_changes_reach_sleepers),
 	KUNIT_CASE(ktd_test_spin_runs),
 	KUNIT_CASE(ktd_test_block_one_stalls_alone),
 	KUNIT_CASE(ktd_test_pingpong_same_and_cross),
@@ -593,19 +888,20 @@ struct ktd_input_case {
 	int val;	/* expected value when err == 0 */
 };
 
+/* The workload's row in ktd_workloads[]. */
 static int ktd_test_parse_workload(const char *buf, int *val)
 {
-	enum ktd_workload wl;
-	int err = ktd_parse_workload(buf, &wl);
+	const struct ktd_workload *wl = ktd_workload_find(buf);
 
-	if (!err)
-		*val = wl;
-	return err;
+	if (!wl)
+		return -EINVAL;
+	*val = wl - ktd_workloads;
+	return 0;
 }
 
 static const struct ktd_input_case ktd_input_cases[] = {
-	{ "spin\n", ktd_test_parse_workload, 0, KTD_WL_SPIN },
-	{ "pingpong", ktd_test_parse_workload, 0, KTD_WL_PINGPONG },
+	{ "spin\n", ktd_test_parse_workload, 0, 0 },
+	{ "pingpong", ktd_test_parse_workload, 0, 3 },
 	{ "Spin\n", ktd_test_parse_workload, -EINVAL },
 	{ "", ktd_test_parse_workload, -EINVAL },
 	{ "sleep block", ktd_test_parse_workload, -EINVAL },

@@ -15,21 +15,20 @@ slab_kb() {
 
 cycle() {
 	insmod /kthread_demo.ko nr_threads=$(($1 % 8 + 1)) workload=$2
-	echo spread >/sys/kernel/kthread_demo/bind
+	echo spread >$SYS/bind
 	sleep 0.02
 	rmmod kthread_demo
 }
 
 test_no_threads_left() {
-	for wl in spin sleep block pingpong; do
+	for wl in $(ktd_workloads); do
 		cycle 5 $wl
-		n=$(ps -o comm | grep -c '^ktd/' || true)
-		expect_eq "$n" 0 "ktd threads after unloading ($wl)"
+		expect_eq "$(nr_ktd_threads)" 0 "ktd threads after unloading ($wl)"
 	done
 }
 
 test_slab_steady() {
-	for wl in spin sleep block pingpong; do
+	for wl in $(ktd_workloads); do
 		cycle 3 $wl
 	done
 	# kfree_rcu() batches frees for up to 5 s (KFREE_DRAIN_JIFFIES): let
@@ -38,8 +37,8 @@ test_slab_steady() {
 	s0=$(slab_kb)
 	i=0
 	while [ $i -lt "$CYCLES" ]; do
-		set -- spin sleep block pingpong
-		shift $((i % 4))
+		set -- $(ktd_workloads)
+		shift $((i % $#))
 		cycle $i "$1"
 		i=$((i + 1))
 	done
@@ -53,6 +52,10 @@ test_slab_steady() {
 	# One leaked thread per cycle (task_struct, ktd_thread, ...) would be
 	# over 2 MB; caches and allocator slack stay well below 1 MB.
 	[ $((s1 - s0)) -lt 1024 ] || ktap_fail "slab grew by $((s1 - s0)) kB"
+}
+
+ktap_setup() {
+	ktd_clean
 }
 
 ktap_run kthread_demo_leaks test_no_threads_left test_slab_steady

@@ -4,72 +4,61 @@
 # and Debian's 6.1 kernel.
 . /guest-ktap.sh
 
-SYS=/sys/kernel/kthread_demo
-DBG=/sys/kernel/debug/kthread_demo
-NL='
-'
-
-nr_ktd_threads() {
-	ps -o comm | grep -c '^ktd/' || true
+# Every test starts from a fresh load with three threads and ends with
+# nothing loaded (the guest library's fixture).
+ktap_setup() {
+	ktd_fresh nr_threads=3
 }
 
-# thread_col NAME COLUMN: one column of the threads file for ktd/NAME's row
-thread_col() {
-	awk -v n="ktd/$1" -v c="$2" '
-		NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
-		$1 == n { print $col[c] }' $DBG/threads
+ktap_teardown() {
+	ktd_clean
 }
 
-# col_of COLUMN: that column for every thread, one per line
-col_of() {
-	awk -v c="$1" 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
-		{ print $col[c] }' $DBG/threads
+# need_cpu1: skip unless CPU 1 can go offline here
+need_cpu1() {
+	[ -w $CPU1 ] || ktap_skip "no CPU 1 hotplug in this guest"
 }
 
-# kstat KEY: a value from the stats file
-kstat() {
-	awk -v k="$1:" '$1 == k { print $2 }' $DBG/stats
+# need_pm_test: skip unless the suspend test mode is there
+need_pm_test() {
+	[ -w /sys/power/pm_test ] || ktap_skip "no /sys/power/pm_test (CONFIG_PM_DEBUG) in this kernel"
 }
 
-# proc_stat NAME FIELD: field FIELD of /proc/<pid>/stat for ktd/NAME
-proc_stat() {
-	awk -v f="$2" '{ print $f }' /proc/"$(thread_col "$1" pid)"/stat
+# cpus_allowed NAME: the CPUs ktd/NAME may run on, as the kernel lists them
+cpus_allowed() {
+	awk '$1 == "Cpus_allowed_list:" { print $2 }' \
+		/proc/"$(thread_col "$1" pid)"/status
 }
 
-# wait_for CMD...: retry CMD for up to 10 s
-wait_for() {
-	i=0
-	until "$@"; do
-		i=$((i + 1))
-		[ $i -lt 100 ] || return 1
-		sleep 0.1
-	done
-}
-
-loops_of() {
-	thread_col "$1" loops
-}
-
-# moving NAME: the thread's loop counter goes up within 10 s
-moving() {
-	_l=$(loops_of "$1")
-	wait_for eval '[ "$(loops_of '"$1"')" -gt '"$_l"' ]'
+# names_pids: each thread's name and pid, which a refused store keeps
+names_pids() {
+	awk 'NR > 1 { print $1, $2 }' $DBG/threads
 }
 
 test_load() {
-	insmod /kthread_demo.ko nr_threads=2
-	for f in nr_threads workload period_us bind nice policy parked \
-		freezable iterations io_stall stats_enabled; do
+	for f in nr_threads workload available_workloads period_us bind nice \
+		policy parked freezable iterations io_stall stats_enabled; do
 		[ -f $SYS/$f ] || ktap_fail "$SYS/$f missing"
 	done
 	for f in threads stats reset; do
 		[ -f $DBG/$f ] || ktap_fail "$DBG/$f missing"
 	done
-	expect_eq "$(nr_ktd_threads)" 2 "ktd/* threads in ps"
+	expect_eq "$(nr_ktd_threads)" 3 "ktd/* threads in ps"
+}
+
+# available_workloads lists every word workload takes, and only those.
+test_available_workloads() {
+	expect_eq "$(ktd_workloads)" "spin sleep block pingpong" available_workloads
+	for w in $(ktd_workloads); do
+		echo "$w" >$SYS/workload
+		expect_eq "$(cat $SYS/workload)" "$w" workload
+		expect_eq "$(col_of workload | sort -u)" "$w" "workload column"
+	done
+	expect_write_error $SYS/available_workloads spin "Permission denied"
 }
 
 test_defaults() {
-	expect_eq "$(cat $SYS/nr_threads)" 2 nr_threads
+	expect_eq "$(cat $SYS/nr_threads)" 3 nr_threads
 	expect_eq "$(cat $SYS/workload)" sleep workload
 	expect_eq "$(cat $SYS/period_us)" 1000 period_us
 	expect_eq "$(cat $SYS/bind)" none bind
@@ -112,20 +101,121 @@ test_bad_input_changes_nothing() {
 		expect_write_error $SYS/$f -1 "Invalid argument"
 		expect_write_error $SYS/$f 99999999999999999999 "out of range"
 	done
-	expect_write_error $SYS/nr_threads 4097 "out of range"
+	max=$(ktd_max_threads)
+	expect_write_error $SYS/nr_threads $((max + 1)) "out of range"
 	expect_write_error $SYS/period_us 0 "out of range"
-	expect_write_error $SYS/period_us 10000001 "out of range"
-	expect_write_error $SYS/nice 20 "out of range"
-	expect_write_error $SYS/nice -21 "out of range"
+	expect_write_error $SYS/period_us $((KTD_PERIOD_MAX + 1)) "out of range"
+	expect_write_error $SYS/nice $((KTD_NICE_MAX + 1)) "out of range"
+	expect_write_error $SYS/nice $((KTD_NICE_MIN - 1)) "out of range"
 	expect_write_error $SYS/parked 2 "out of range"
+	expect_write_error $SYS/freezable 2 "out of range"
 	expect_write_error $SYS/stats_enabled 2 "out of range"
-	expect_write_error $SYS/io_stall 4097 "out of range"
+	expect_write_error $SYS/io_stall $((max + 1)) "out of range"
 	expect_write_error $SYS/bind 9999 "out of range"
 	expect_write_error $SYS/iterations 99999999999999999999 "out of range"
 	expect_write_error $DBG/reset 2 "Invalid argument"
 	expect_write_error $DBG/reset x "Invalid argument"
 	expect_eq "$(cd $SYS && grep . *)" "$before" "settings after bad writes"
 	expect_eq "$(nr_ktd_threads)" 3 "ktd/* threads after bad writes"
+}
+
+# Every file parses decimal: a leading zero is not octal.
+test_decimal_input() {
+	echo 010 >$SYS/nr_threads
+	expect_eq "$(cat $SYS/nr_threads)" 10 "nr_threads after writing 010"
+	echo 0100 >$SYS/period_us
+	expect_eq "$(cat $SYS/period_us)" 100 "period_us after writing 0100"
+	expect_write_error $SYS/nr_threads 0x2 "Invalid argument"
+	expect_eq "$(cat $SYS/nr_threads)" 10 "nr_threads after writing 0x2"
+}
+
+# max_threads is bounded: a huge value is refused with a message.
+test_max_threads_bound() {
+	ktd_clean
+	for v in 300000000 $((KTD_MAX_THREADS_LIMIT + 1)) 0; do
+		out=$(insmod /kthread_demo.ko max_threads=$v 2>&1) &&
+			ktap_fail "insmod max_threads=$v was accepted"
+		case $out in
+		*"out of range"*) ;;
+		*) ktap_fail "insmod max_threads=$v: '$out', expected out of range" ;;
+		esac
+		dmesg | grep -q "kthread_demo: max_threads=$v: must be 1 to $KTD_MAX_THREADS_LIMIT" ||
+			ktap_fail "no message for max_threads=$v"
+	done
+	[ ! -e $SYS ] || ktap_fail "$SYS exists after refused loads"
+	insmod /kthread_demo.ko max_threads=$KTD_MAX_THREADS_LIMIT nr_threads=1
+	expect_eq "$(ktd_max_threads)" $KTD_MAX_THREADS_LIMIT max_threads
+}
+
+# A refused store changes nothing: bound to CPU 1 while it is offline,
+# freezable, bind and a larger nr_threads are refused, and every file
+# reads as before, with the same threads.
+test_refused_store_changes_nothing() {
+	need_cpu1
+	echo 1 >$SYS/bind
+	echo 0 >$CPU1
+	before=$(cd $SYS && grep . *)
+	threads=$(names_pids)
+	expect_write_error $SYS/freezable 1 busy
+	expect_write_error $SYS/bind 1 busy
+	expect_write_error $SYS/nr_threads 5 busy
+	expect_eq "$(cd $SYS && grep . *)" "$before" "settings after refused stores"
+	expect_eq "$(names_pids)" "$threads" "threads after refused stores"
+	expect_eq "$(kstat stopped_before_run)" 0 stopped_before_run
+	echo 1 >$CPU1
+	moving 0 || ktap_fail "ktd/0 did not resume"
+}
+
+# A change of workload, period_us or iterations reaches every thread at
+# once, even in the middle of a 5 s sleep.
+test_changes_reach_sleepers() {
+	echo 5000000 >$SYS/period_us
+	sleep 0.3
+	echo spin >$SYS/workload
+	moving 0 1 || ktap_fail "workload change took over 1 s"
+	echo sleep >$SYS/workload
+	sleep 0.3
+	echo 1000 >$SYS/period_us
+	moving 1 1 || ktap_fail "period_us change took over 1 s"
+	echo 5000000 >$SYS/period_us
+	sleep 0.3
+	echo "$(loops_of 2)" >$SYS/iterations
+	wait_secs 1 eval '[ "$(thread_col 2 state)" = done ]' ||
+		ktap_fail "iterations change took over 1 s"
+}
+
+# Threads started while the pool is parked park before their first loop.
+test_start_parked() {
+	echo spin >$SYS/workload
+	echo 1 >$SYS/parked
+	echo 1 >$SYS/iterations
+	echo 5 >$SYS/nr_threads
+	sleep 0.2
+	expect_eq "$(thread_col 4 state)" parked "ktd/4 state"
+	expect_eq "$(thread_col 4 loops)" 0 "ktd/4 loops while parked"
+	expect_eq "$(proc_stat 4 3)" P "ktd/4 in /proc/pid/stat"
+	echo 0 >$SYS/parked
+	wait_for eval '[ "$(thread_col 4 state)" = done ]' ||
+		ktap_fail "ktd/4 did not finish after unparking"
+}
+
+# nice and policy written at the same time: neither write is lost.
+test_nice_policy_concurrent() {
+	( i=0; while [ $i -lt 200 ]; do echo $((5 + i % 2)) >$SYS/nice; i=$((i + 1)); done
+	  echo 5 >$SYS/nice ) &
+	a=$!
+	( i=0; while [ $i -lt 200 ]; do
+		if [ $((i % 2)) = 0 ]; then echo fifo; else echo normal; fi >$SYS/policy
+		i=$((i + 1))
+	  done
+	  echo fifo >$SYS/policy ) &
+	b=$!
+	wait $a
+	wait $b
+	expect_eq "$(cat $SYS/nice) $(cat $SYS/policy)" "5 fifo" "nice and policy"
+	expect_eq "$(proc_stat 0 41)" 1 "policy of ktd/0 (SCHED_FIFO)"
+	echo normal >$SYS/policy
+	expect_eq "$(proc_stat 0 19)" 5 "nice of ktd/0"
 }
 
 test_debugfs_format() {
@@ -240,10 +330,11 @@ test_priority() {
 	echo 0 >$SYS/nice
 }
 
-# Bound threads park while their CPU is offline and resume after.
+# Bound threads stop and wait while their CPU is offline, and resume on it
+# after.
 test_cpu_hotplug() {
-	on=/sys/devices/system/cpu/cpu1/online
-	[ -w $on ] || { echo "    # no cpu1 hotplug here, nothing to check"; return 0; }
+	need_cpu1
+	on=$CPU1
 	echo 1 >$SYS/bind
 	echo 0 >$on
 	expect_eq "$(col_of state | sort -u)" parked-hp "state with cpu1 offline"
@@ -252,12 +343,58 @@ test_cpu_hotplug() {
 	expect_eq "$(col_of state | sort -u)" run "state with cpu1 back"
 	sleep 0.2
 	expect_eq "$(col_of cpu | sort -u)" 1 "cpu column with cpu1 back"
+	expect_eq "$(cpus_allowed 0)" 1 "CPUs ktd/0 may use"
 	moving 0 || ktap_fail "ktd/0 did not resume"
 	echo none >$SYS/bind
 }
 
+# Freezable threads waiting for an offline CPU can be frozen: a suspend
+# does not fail for them.
+test_freezer_cpu_offline() {
+	need_cpu1
+	need_pm_test
+	echo 1 >$SYS/freezable
+	echo 1 >$SYS/bind
+	echo 0 >$CPU1
+	expect_eq "$(col_of state | sort -u)" parked-hp "state with cpu1 offline"
+	f0=$(kstat freezes)
+	echo 2000 >/sys/power/pm_freeze_timeout
+	echo 0 >/sys/module/suspend/parameters/pm_test_delay
+	echo freezer >/sys/power/pm_test
+	echo freeze >/sys/power/state ||
+		ktap_fail "the freezer failed with freezable threads waiting for CPU 1"
+	echo none >/sys/power/pm_test
+	# Frozen in place, in their wait: `freezes` counts only the freezes
+	# at the top of the loop, so it need not move.
+	[ "$(kstat freezes)" -ge "$f0" ] || ktap_fail "freezes went down"
+	echo 1 >$CPU1
+	moving 0 || ktap_fail "ktd/0 did not resume on CPU 1"
+	expect_eq "$(col_of cpu | sort -u)" 1 "cpu column with cpu1 back"
+}
+
+# Suspend takes CPU 1 down and up again (pm_test=processors): threads
+# bound to it that are not freezable stay bound to it.
+test_suspend_keeps_binding() {
+	need_cpu1
+	need_pm_test
+	grep -qw mem /sys/power/state && grep -qw deep /sys/power/mem_sleep ||
+		ktap_skip "no suspend to RAM (S3) in this guest"
+	echo deep >/sys/power/mem_sleep
+	echo 1 >$SYS/bind
+	moving 0
+	echo 0 >/sys/module/suspend/parameters/pm_test_delay
+	echo processors >/sys/power/pm_test
+	echo mem >/sys/power/state || ktap_fail "pm_test=processors suspend failed"
+	echo none >/sys/power/pm_test
+	for i in 0 1 2; do
+		expect_eq "$(cpus_allowed $i)" 1 "CPUs ktd/$i may use after resume"
+	done
+	moving 0 || ktap_fail "ktd/0 did not resume"
+	expect_eq "$(col_of cpu | sort -u)" 1 "cpu column after resume"
+}
+
 test_freezer() {
-	[ -w /sys/power/pm_test ] || { echo "    # no pm_test here, nothing to check"; return 0; }
+	need_pm_test
 	# A parked thread cannot freeze: parked and freezable exclude each other.
 	echo 1 >$SYS/parked
 	expect_write_error $SYS/freezable 1 busy
@@ -304,11 +441,12 @@ test_4096_threads() {
 	# memory: 8192 in a 1 GiB guest, but KASAN doubles the stacks and so
 	# halves it, which leaves no room beside init for 4096 more threads.
 	tm=/proc/sys/kernel/threads-max
-	[ "$(cat $tm)" -ge 8192 ] || echo 8192 >$tm
+	max=$(ktd_max_threads)
+	[ "$(cat $tm)" -ge $((2 * max)) ] || echo $((2 * max)) >$tm
 	echo 1000000 >$SYS/period_us
-	echo 4096 >$SYS/nr_threads
-	expect_eq "$(nr_ktd_threads)" 4096 "ktd/* threads"
-	expect_eq "$(tail -n +2 $DBG/threads | wc -l)" 4096 "rows in threads"
+	echo "$max" >$SYS/nr_threads
+	expect_eq "$(nr_ktd_threads)" "$max" "ktd/* threads"
+	expect_eq "$(tail -n +2 $DBG/threads | wc -l)" "$max" "rows in threads"
 	echo 0 >$SYS/nr_threads
 	expect_eq "$(nr_ktd_threads)" 0 "ktd/* threads after shrinking"
 	echo 1000 >$SYS/period_us
@@ -323,8 +461,12 @@ test_unload_leaves_nothing() {
 	expect_eq "$(nr_ktd_threads)" 0 "ktd/* threads after rmmod"
 }
 
-ktap_run kthread_demo_sysfs test_load test_defaults test_resize \
-	test_bad_input_changes_nothing test_debugfs_format test_workload_sleep \
-	test_workload_spin test_workload_pingpong test_workload_block \
-	test_park_unpark test_bind test_priority test_cpu_hotplug test_freezer \
-	test_iterations test_stats_off test_4096_threads test_unload_leaves_nothing
+ktap_run kthread_demo_sysfs test_load test_available_workloads test_defaults \
+	test_resize test_bad_input_changes_nothing test_decimal_input \
+	test_max_threads_bound test_refused_store_changes_nothing \
+	test_debugfs_format test_workload_sleep test_workload_spin \
+	test_workload_pingpong test_workload_block test_changes_reach_sleepers \
+	test_park_unpark test_start_parked test_bind test_priority \
+	test_nice_policy_concurrent test_cpu_hotplug test_freezer \
+	test_freezer_cpu_offline test_suspend_keeps_binding test_iterations \
+	test_stats_off test_4096_threads test_unload_leaves_nothing

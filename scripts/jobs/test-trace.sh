@@ -4,10 +4,20 @@
 # Runs on both the debug test kernel and Debian's 6.1 kernel.
 . /guest-ktap.sh
 
-TR=/sys/kernel/tracing
-EV=$TR/events/kthread_demo
-SYS=/sys/kernel/kthread_demo
-DBG=/sys/kernel/debug/kthread_demo
+# Each test: both modules fresh (workqueue_demo where the guest has it),
+# no thread yet, an empty trace buffer; nothing loaded after.
+ktap_setup() {
+	[ -d $TR/events ] || mount -t tracefs tracefs $TR
+	ktd_fresh nr_threads=0
+	[ ! -e /workqueue_demo.ko ] || insmod /workqueue_demo.ko
+	echo 0 >$EV/enable
+	echo >$TR/trace
+}
+
+ktap_teardown() {
+	echo 0 >$EV/enable 2>/dev/null || true
+	ktd_clean
+}
 
 # events NAME: how many NAME events the trace buffer holds
 events() {
@@ -15,9 +25,6 @@ events() {
 }
 
 test_events_exist() {
-	[ -d $TR/events ] || mount -t tracefs tracefs $TR
-	insmod /kthread_demo.ko nr_threads=0
-	[ ! -e /workqueue_demo.ko ] || insmod /workqueue_demo.ko
 	for e in ktd_thread_start ktd_thread_stop ktd_latency ktd_work_queued \
 		ktd_work_start ktd_work_finish; do
 		[ -e $EV/$e/enable ] || ktap_fail "$EV/$e missing"
@@ -25,7 +32,6 @@ test_events_exist() {
 }
 
 test_thread_events() {
-	echo >$TR/trace
 	echo 1 >$EV/enable
 	echo 2 >$SYS/nr_threads
 	echo pingpong >$SYS/workload
@@ -42,19 +48,11 @@ test_thread_events() {
 }
 
 test_work_events() {
-	[ -e /workqueue_demo.ko ] || { echo "    # no workqueue_demo"; return 0; }
-	B=$DBG/bench
-	echo >$TR/trace
-	echo wq_unbound >$B/mechanisms
-	echo 5 >$B/lat_items
+	[ -e /workqueue_demo.ko ] || ktap_skip "workqueue_demo.ko is not in this guest"
+	echo wq_unbound >$BENCH/mechanisms
+	echo 5 >$BENCH/lat_items
 	echo 1 >$EV/enable
-	echo latency >$B/run
-	i=0
-	until grep -q 'state: done' $B/status; do
-		i=$((i + 1))
-		[ $i -lt 300 ] || ktap_fail "latency run did not finish"
-		sleep 0.1
-	done
+	bench_run latency 30
 	echo 0 >$EV/enable
 	for e in ktd_work_queued ktd_work_start ktd_work_finish; do
 		[ "$(events $e)" -ge 5 ] || ktap_fail "$e: $(events $e) events, expected >= 5"

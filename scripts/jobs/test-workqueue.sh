@@ -3,29 +3,20 @@
 # Runs on both the debug test kernel and Debian's 6.1 kernel.
 . /guest-ktap.sh
 
-DBG=/sys/kernel/debug/kthread_demo
-B=$DBG/bench
-NL='
-'
+B=$BENCH
 MECHS="kthread kthread_worker wq_percpu wq_unbound wq_highpri wq_cpu_intensive wq_ordered system_wq"
 
+# Each test: both modules just loaded; nothing loaded after.
+ktap_setup() {
+	wqd_fresh
+}
+
+ktap_teardown() {
+	ktd_clean
+}
+
 state() {
-	awk '$1 == "state:" { print $2 }' $B/status
-}
-
-# wait_state WANT SECONDS: poll until the run's state is WANT.
-wait_state() {
-	i=0
-	while [ "$(state)" != "$1" ]; do
-		i=$((i + 1))
-		[ $i -le $(($2 * 10)) ] ||
-			ktap_fail "state '$(state)' after $2 s, expected '$1'"
-		sleep 0.1
-	done
-}
-
-nr_wqd_threads() {
-	ps -o comm | grep -c '^wqd' || true
+	bench_state
 }
 
 # A run that takes seconds unless it is stopped: two passes of items that
@@ -52,8 +43,6 @@ tiny_run_params() {
 }
 
 test_load() {
-	insmod /kthread_demo.ko nr_threads=0
-	insmod /workqueue_demo.ko
 	for f in run status mechanisms hist.csv lat_items timeout_s; do
 		[ -e $B/$f ] || ktap_fail "$B/$f missing"
 	done
@@ -105,14 +94,14 @@ test_second_start_is_busy_and_stop_ends_it() {
 	expect_write_error $B/run blocking "busy"
 	expect_write_error $B/run sweep "busy"
 	echo stop >$B/run
-	wait_state interrupted 10
+	bench_wait interrupted 10
 	expect_eq "$(nr_wqd_threads)" 0 "wqd threads after stop"
 }
 
 test_tiny_sweep_completes() {
 	tiny_run_params
 	echo sweep >$B/run
-	wait_state done 120
+	bench_wait done 120
 	cat $B/status | sed 's/^/    # /'
 	rows=$(awk '!/^#/ && $1 != "mechanism" { print $1 }' $DBG/compare |
 		tr '\n' ' ')

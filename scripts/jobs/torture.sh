@@ -11,9 +11,7 @@
 # The summary ends with one line: "TORTURE SUCCESS" or "TORTURE FAILURE".
 . /guest-ktap.sh
 
-SYS=/sys/kernel/kthread_demo
-DBG=/sys/kernel/debug/kthread_demo
-ONLINE=/sys/devices/system/cpu/cpu1/online
+ONLINE=$CPU1
 CYCLES=${CYCLES:-100}
 RACE_SECS=${RACE_SECS:-20}
 HOTPLUG=${HOTPLUG:-40}
@@ -31,10 +29,6 @@ WQD=
 KASAN=
 dmesg | grep -q 'KernelAddressSanitizer initialized' && KASAN=1
 
-nr_ktd_threads() {
-	ps -o comm | grep -c '^ktd/' || true
-}
-
 count() {
 	echo $(($(cat "$T/$1") + ${2:-1})) >"$T/$1"
 }
@@ -44,18 +38,13 @@ slab_kb() {
 	awk '$1 == "SUnreclaim:" { print $2 }' /proc/meminfo
 }
 
-kstat() {
-	awk -v k="$1:" '$1 == k { print $2 }' $DBG/stats
+load() {
+	ktd_fresh "$@"
+	[ -z "$WQD" ] || insmod /workqueue_demo.ko
 }
 
-load() {
-	# a test that failed half way may have left the modules in
-	if grep -q '^kthread_demo ' /proc/modules; then
-		[ -z "$WQD" ] || rmmod workqueue_demo 2>/dev/null || true
-		rmmod kthread_demo
-	fi
-	insmod /kthread_demo.ko "$@"
-	[ -z "$WQD" ] || insmod /workqueue_demo.ko
+ktap_teardown() {
+	ktd_clean
 }
 
 unload() {
@@ -68,12 +57,12 @@ unload() {
 # Start a comparison sweep on every mechanism; it runs on its own.
 start_bench() {
 	[ -n "$WQD" ] || return 0
-	echo all >$DBG/bench/mechanisms
-	echo sweep >$DBG/bench/run
+	echo all >$BENCH/mechanisms
+	echo sweep >$BENCH/run
 }
 
 test_load_unload_cycles() {
-	wl="spin sleep block pingpong"
+	wl=$(ktd_workloads)
 	# one cycle first, so that caches are warm before the slab baseline
 	load nr_threads=2
 	unload
@@ -82,7 +71,7 @@ test_load_unload_cycles() {
 	i=1
 	while [ $i -le "$CYCLES" ]; do
 		set -- $wl
-		shift $((i % 4))
+		shift $((i % $#))
 		load nr_threads=$((i % 9)) workload=$1
 		[ $((i % 3)) != 0 ] || echo spread >$SYS/bind
 		[ $((i % 5)) != 0 ] || echo 1 >$SYS/parked
@@ -115,9 +104,9 @@ writer() {
 	while [ $((n += 1)) -lt 20 ] || { n=0; [ "$(date +%s)" -lt $end ]; }; do
 		case $((RANDOM % 9)) in
 		0) f=nr_threads v=$((RANDOM % 17)) ;;
-		1) f=workload; set -- spin sleep block pingpong; shift $((RANDOM % 4)); v=$1 ;;
+		1) f=workload; set -- $WORKLOADS; shift $((RANDOM % $#)); v=$1 ;;
 		2) f=bind; set -- none spread 0 1; shift $((RANDOM % 4)); v=$1 ;;
-		3) f=nice v=$((RANDOM % 40 - 20)) ;;
+		3) f=nice v=$((RANDOM % (KTD_NICE_MAX - KTD_NICE_MIN + 1) + KTD_NICE_MIN)) ;;
 		4) f=policy; set -- normal fifo; shift $((RANDOM % 2)); v=$1 ;;
 		5) f=parked v=$((RANDOM % 2)) ;;
 		6) f=period_us v=$((RANDOM % 5000 + 100)) ;;
@@ -167,6 +156,7 @@ hotplugger() {
 
 test_reconfiguration_races() {
 	load nr_threads=8
+	WORKLOADS=$(ktd_workloads)
 	pids=
 	for w in 1 2 3 4; do
 		writer $w &
@@ -210,30 +200,29 @@ test_reconfiguration_races() {
 
 # rmmod in the middle of a sweep: nothing may be left behind.
 test_rmmod_during_sweep() {
-	[ -n "$WQD" ] || { echo "    # no workqueue_demo"; return 0; }
+	[ -n "$WQD" ] || ktap_skip "workqueue_demo.ko is not in this guest"
 	i=0
 	while [ $i -lt 8 ]; do
 		load nr_threads=2 workload=pingpong
 		start_bench
 		sleep 0.$((i + 1))
-		grep -q 'state: running' $DBG/bench/status ||
+		[ "$(bench_state)" = running ] ||
 			echo "    # round $i: the sweep had already ended"
 		unload
-		n=$(ps -o comm | grep -c '^wqd' || true)
-		expect_eq "$n" 0 "wqd threads after rmmod mid-sweep (round $i)"
+		expect_eq "$(nr_wqd_threads)" 0 "wqd threads after rmmod mid-sweep (round $i)"
 		count sweeps_cut
 		i=$((i + 1))
 	done
 }
 
 test_cpu_hotplug_bound() {
-	[ -w $ONLINE ] || { echo "    # cpu1 cannot go offline here"; return 0; }
+	[ -w $ONLINE ] || ktap_skip "no CPU 1 hotplug in this guest"
 	load nr_threads=6 workload=pingpong
 	echo spread >$SYS/bind
 	# and per-CPU work items in flight, from a sweep on the bound queues
 	if [ -n "$WQD" ]; then
-		echo wq_percpu,system_wq,wq_cpu_intensive,kthread_worker >$DBG/bench/mechanisms
-		echo sweep >$DBG/bench/run
+		echo wq_percpu,system_wq,wq_cpu_intensive,kthread_worker >$BENCH/mechanisms
+		echo sweep >$BENCH/run
 	fi
 	i=0
 	while [ $i -lt "$HOTPLUG" ]; do
@@ -248,25 +237,19 @@ test_cpu_hotplug_bound() {
 	expect_eq "$(awk 'NR > 1 { print $5 }' $DBG/threads | sort -u)" run \
 		"threads after $HOTPLUG offline/online rounds"
 	if [ -n "$WQD" ]; then
-		i=0
-		while grep -q 'state: running' $DBG/bench/status && [ $i -lt 600 ]; do
-			sleep 0.1
-			i=$((i + 1))
-		done
-		grep -q 'state: done' $DBG/bench/status ||
-			ktap_fail "sweep across hotplug: $(grep state: $DBG/bench/status)"
+		bench_wait done 60
 	fi
 	unload
 }
 
 test_freezer_cycles() {
-	[ -w /sys/power/pm_test ] || { echo "    # no pm_test here"; return 0; }
+	[ -w /sys/power/pm_test ] || ktap_skip "no /sys/power/pm_test in this kernel"
 	load nr_threads=4
 	echo 1 >$SYS/freezable
 	echo 0 >/sys/module/suspend/parameters/pm_test_delay
 	echo freezer >/sys/power/pm_test
 	i=0
-	for wl in spin sleep block pingpong spin; do
+	for wl in $(ktd_workloads) $(ktd_workloads); do
 		[ $i -lt "$FREEZES" ] || break
 		echo $wl >$SYS/workload
 		f0=$(kstat freezes)
@@ -283,15 +266,15 @@ test_freezer_cycles() {
 valid() {
 	[ "$1" != "${1#/}" ] && set -- "$2" "$3" || set -- "$1" "$3"
 	case $1 in
-	nr_threads) [ "$2" -ge 0 ] && [ "$2" -le 4096 ] ;;
-	workload) case $2 in spin | sleep | block | pingpong) ;; *) false ;; esac ;;
-	period_us) [ "$2" -ge 1 ] && [ "$2" -le 10000000 ] ;;
+	nr_threads) [ "$2" -ge 0 ] && [ "$2" -le "$MAX" ] ;;
+	workload) case " $WORKLOADS " in *" $2 "*) ;; *) false ;; esac ;;
+	period_us) [ "$2" -ge 1 ] && [ "$2" -le $KTD_PERIOD_MAX ] ;;
 	bind) case $2 in none | spread | 0 | 1) ;; *) false ;; esac ;;
-	nice) [ "$2" -ge -20 ] && [ "$2" -le 19 ] ;;
+	nice) [ "$2" -ge $KTD_NICE_MIN ] && [ "$2" -le $KTD_NICE_MAX ] ;;
 	policy) case $2 in normal | fifo) ;; *) false ;; esac ;;
 	parked | freezable | stats_enabled) [ "$2" = 0 ] || [ "$2" = 1 ] ;;
 	iterations) case $2 in *[!0-9]* | "") false ;; esac ;;
-	io_stall) [ "$2" -ge 0 ] && [ "$2" -le 4096 ] ;;
+	io_stall) [ "$2" -ge 0 ] && [ "$2" -le "$MAX" ] ;;
 	bench/mechanisms) case $2 in *"["*"]"*) ;; *) false ;; esac ;;
 	bench/*) case $2 in *[!0-9]* | "") false ;; esac ;;
 	*) false ;;
@@ -311,13 +294,15 @@ hostile_value() {
 	7) printf '%s' "$((RANDOM % 3))" ;;
 	8) printf '%s\n' "$((RANDOM % 40 - 20))" ;;
 	9) printf '0x%x' $((RANDOM % 20)) ;;
-	10) set -- spin sleep block pingpong none spread fifo normal; shift $((RANDOM % 8)); printf '%s' "$1" ;;
+	10) set -- $WORKLOADS none spread fifo normal; shift $((RANDOM % $#)); printf '%s' "$1" ;;
 	11) printf '%s\0%s' "1" "2" ;;
 	esac >$T/in
 }
 
 test_hostile_input() {
 	load nr_threads=2
+	WORKLOADS=$(ktd_workloads)
+	MAX=$(ktd_max_threads)
 	tried=0 rej=0 acc=0
 	files=
 	for f in nr_threads workload period_us bind nice policy parked \
@@ -326,7 +311,7 @@ test_hostile_input() {
 	done
 	# workqueue_demo's parameters live in debugfs: bench/<name>
 	if [ -n "$WQD" ]; then
-		for f in $DBG/bench/*; do
+		for f in $BENCH/*; do
 			case ${f##*/} in
 			run | status | hist.csv) ;;
 			*) files="$files $f" ;;
