@@ -4,15 +4,19 @@
 # self-test (scripts/ult/), and run the benchmark on this machine: ROW and
 # CLAIM lines, a table and the claims' verdicts.
 #
-# usage: scripts/ult-bench.sh [--build-only | --selftest-bin | --selftest |
+# usage: scripts/ult-bench.sh [--build-only | --selftest-bin | --selftest [NAME] |
 #                              ULTBENCH OPTIONS...]
 #
 #   --build-only    build only, print the path of the static ultbench (it
 #                   runs as is in the busybox guest: no /etc, no shared
 #                   libraries)
 #   --selftest-bin  build only, print the path of the static ult-selftest
-#   --selftest      check the ult library; KTAP on stdout, nonzero on failure
-#   otherwise       the options go to ultbench (--help lists them)
+#   --selftest      check the ult library; KTAP on stdout, nonzero on failure;
+#                   with NAME, only the cases whose names contain it
+#   otherwise       the options go to ultbench (--help lists them):
+#                   none for the classic M:1 vs 1:1 run, --models for
+#                   M:1, M:N with and without its monitor, and 1:1 side by
+#                   side (about 20 s)
 #
 # The binaries are $KTD_OUT/ult/ultbench and $KTD_OUT/ult/ult-selftest,
 # outside the checkout.
@@ -20,7 +24,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 usage() {
-	echo "usage: $0 [--build-only | --selftest-bin | --selftest | ULTBENCH OPTIONS...]"
+	echo "usage: $0 [--build-only | --selftest-bin | --selftest [NAME] | ULTBENCH OPTIONS...]"
 }
 
 case "${1:-}" in
@@ -54,9 +58,9 @@ case "${1:-}" in
 	exit 0
 	;;
 --selftest)
-	[ $# -eq 1 ] || { usage >&2; exit 2; }
+	[ $# -le 2 ] || { usage >&2; exit 2; }
 	# Each case has its own watchdog; this bounds the whole run too.
-	exec timeout -k 5 300 "$out/ult-selftest"
+	exec timeout -k 5 300 "$out/ult-selftest" ${2:+"$2"}
 	;;
 esac
 # ultbench has its own watchdog; this bounds it from outside too.

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * ultbench's own declarations, shared by its files: the options, the
- * results table (rows are operations, columns are mechanisms) and what
- * each file offers. ultbench.c says what the program measures and prints.
+ * ultbench's own declarations, shared by its files: the options, the two
+ * results tables (rows are operations, columns are mechanisms: the
+ * classic one, and the thread models one of --models) and what each file
+ * offers. ultbench.c says what the program measures and prints.
  */
 #ifndef ULT_BENCH_H
 #define ULT_BENCH_H
@@ -21,6 +22,11 @@ struct bench_opts {
 	int par_reps;
 	int threads;		/* parallel job split, 0: online CPUs */
 	int timeout_s;		/* watchdog for the whole run */
+	bool models;		/* --models: the thread models' benchmarks */
+	int nvp;		/* M:N VPs, 0: online CPUs */
+	int sync_reps;		/* runs of the contended-mutex benchmark */
+	unsigned int mon_us;	/* the monitor's threshold */
+	unsigned int mon_max_us;	/* its longest sleep */
 };
 
 extern struct bench_opts opt;
@@ -92,5 +98,38 @@ void print_table(void);
 
 /* bench_claims.c: each claim's rule, verdict and numbers. */
 void print_claims(void);
+
+/*
+ * --models: the same operations under each thread model. M:1 is the ult
+ * column of the classic table; M:N runs on opt.nvp VPs, without and with
+ * the monitor; 1:1 is pthreads.
+ */
+enum mcol { MCOL_M1, MCOL_MN, MCOL_MN_MON, MCOL_1TO1, NMCOLS };
+
+enum mrow {
+	MROW_LOCK,		/* uncontended lock+unlock */
+	MROW_LOCK_CONT,		/* contended lock+unlock, per pair */
+	MROW_COND_PP,		/* condvar ping-pong round trip */
+	MROW_BLOCK_IDLE,	/* sibling's longest gap, a VP idle */
+	MROW_BLOCK_BUSY,	/* the same, every other VP busy */
+	NMROWS
+};
+
+extern const char *const mcol_name[NMCOLS];
+extern const char *const mcol_label[NMCOLS];
+extern const struct row_info mrows[NMROWS];
+extern struct stats mresult[NMROWS][NMCOLS];
+/* --models extras: M:N stats of the runs that need them. */
+extern struct ult_mn_stats mn_block_stats[2];	/* idle, busy; monitor on */
+extern unsigned long mn_cont_parks;		/* contended mutex, M:N */
+
+/* bench_sync.c: mutex and condition variable, per model. */
+void bench_sync(enum mcol c);
+
+/* bench_mnblock.c: a blocking read() under each model. */
+void bench_mnblock(enum mrow r, enum mcol c);
+
+/* bench_models.c: --models' ROW lines, table and claims. */
+void print_models(void);
 
 #endif /* ULT_BENCH_H */

@@ -147,21 +147,27 @@ void *sibling_run(void *arg)
 		if (t - last > s->max_gap)
 			s->max_gap = t - last;
 		last = t;
-		s->steps++;
-	} while (t < s->deadline);
+		__atomic_store_n(&s->steps, s->steps + 1, __ATOMIC_RELAXED);
+	} while (t < __atomic_load_n(&s->deadline, __ATOMIC_RELAXED));
 	return (void *)(uintptr_t)x;
 }
 
 void *reader_run(void *arg)
 {
 	struct reader *rd = arg;
-	long before = rd->watch ? *rd->watch : 0;
+	long before = rd->watch ? __atomic_load_n(rd->watch, __ATOMIC_RELAXED) : 0;
 
-	if (rd->use_ult_read)
+	if (rd->use_ult_read) {
 		rd->n = ult_read(rd->fd, rd->buf, sizeof(rd->buf));
-	else
+	} else {
+		if (rd->bracket)
+			ult_syscall_enter();
 		rd->n = read(rd->fd, rd->buf, sizeof(rd->buf));
+		if (rd->bracket)
+			ult_syscall_exit();
+	}
 	if (rd->watch)
-		rd->steps_during = *rd->watch - before;
+		rd->steps_during = __atomic_load_n(rd->watch, __ATOMIC_RELAXED) -
+				   before;
 	return NULL;
 }

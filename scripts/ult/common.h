@@ -47,10 +47,14 @@ struct sibling {
 
 void *sibling_run(void *arg);
 
-/* The reader; it notes how far the sibling got while it waited. */
+/*
+ * The reader; it notes how far the sibling got while it waited. bracket:
+ * read() between ult_syscall_enter() and ult_syscall_exit() (M:N).
+ */
 struct reader {
 	int fd;
 	bool use_ult_read;
+	bool bracket;
 	char buf[8];
 	ssize_t n;
 	const volatile long *watch;	/* the sibling's steps, or NULL */

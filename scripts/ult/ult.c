@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * ult: the many-to-one user-level thread library (see ult.h).
+ * ult: the many-to-one user-level thread library (see ult.h), and the
+ * public entry points of both runtimes: while ult_mn_on is set each one
+ * hands the call to the M:N runtime in ult_mn.c.
  *
  * Layout of a thread: one mmap()ed region, a PROT_NONE guard page at the
  * bottom, the stack above it and the struct ult at the very top. Finished
@@ -30,6 +32,10 @@
  * tick is dropped. ult_busy is set on entry to every library function that
  * touches shared state and cleared on the way out; ult_schedule_locked()
  * is entered with it set and the thread it resumes clears it.
+ *
+ * Mutexes and condition variables: a waiter joins the object's FIFO list
+ * and leaves the run queue (ULT_WAIT_SYNC); unlock and signal put the
+ * first one back on it. ult_busy is all the locking they need.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -50,33 +56,14 @@
 #include <unistd.h>
 
 #include "ult.h"
+#include "ult_int.h"
 
-#define ULT_STACK_SIZE		(64 * 1024)	/* usable stack per thread */
 #define ULT_CACHE_MAX		64	/* finished regions kept for reuse */
 #define ULT_POLL_EVERY		32	/* scheduling decisions per fd check */
 #define ULT_POLL_EVENTS		64	/* ready fds one epoll_wait() takes */
 #define ULT_POLL_TIMEOUT_MS	1000	/* one idle epoll_wait(); it loops */
 
-enum ult_state {
-	ULT_RUNNABLE,
-	ULT_WAIT_FD,
-	ULT_WAIT_JOIN,
-	ULT_DONE,
-};
-
-struct ult {
-	struct ult *next;	/* run queue, fd_waiters[] or free list */
-	void *sp;		/* ULT_SWITCH_ASM: saved stack pointer */
-	ucontext_t uc;		/* ULT_SWITCH_UCONTEXT: saved context */
-	char *region;		/* mmap()ed region, NULL for main */
-	size_t region_size;
-	ult_fn_t fn;
-	void *arg;
-	void *ret;
-	struct ult *joiner;
-	enum ult_state state;
-	int id;
-};
+bool ult_mn_on;
 
 static enum ult_switch_kind ult_kind;
 static struct ult ult_main;
@@ -204,10 +191,12 @@ static void ult_schedule_locked(void)
 	ult_unlock();
 }
 
+static void m1_exit(void *ret) __noreturn;
+
 void ult_entry(struct ult *t)
 {
 	ult_unlock();	/* set by the thread that switched to us */
-	ult_exit(t->fn(t->arg));
+	m1_exit(t->fn(t->arg));
 }
 
 static void ult_uc_entry(void)
@@ -217,7 +206,7 @@ static void ult_uc_entry(void)
 
 int ult_init(enum ult_switch_kind kind)
 {
-	if (ult_cur && (rq_head || nwaiting)) {
+	if (ult_mn_on || (ult_cur && (rq_head || nwaiting))) {
 		errno = EBUSY;
 		return -1;
 	}
@@ -231,10 +220,23 @@ int ult_init(enum ult_switch_kind kind)
 	return 0;
 }
 
+int ult_init_mn(int nvp)
+{
+	if (ult_mn_on || (ult_cur && (rq_head || nwaiting))) {
+		errno = EBUSY;
+		return -1;
+	}
+	return ult_mn_init(nvp);
+}
+
 void ult_fini(void)
 {
 	struct ult *t;
 
+	if (ult_mn_on) {
+		ult_mn_fini();
+		return;
+	}
 	while ((t = cache)) {
 		cache = t->next;
 		munmap(t->region, t->region_size);
@@ -253,19 +255,16 @@ const char *ult_switch_name(enum ult_switch_kind kind)
 	return kind == ULT_SWITCH_ASM ? "asm" : "ucontext";
 }
 
-/* A region from the cache or a new mapping; the struct ult is at its top. */
-static struct ult *ult_alloc(void)
+/* A new stack region, guard page at the bottom, the struct ult at its top. */
+struct ult *ult_region_new(void)
 {
-	size_t size = ULT_STACK_SIZE + page_size;
+	size_t size;
 	struct ult *t;
 	char *region;
 
-	t = cache;
-	if (t) {
-		cache = t->next;
-		ncached--;
-		return t;
-	}
+	if (!page_size)
+		page_size = sysconf(_SC_PAGESIZE);
+	size = ULT_STACK_SIZE + page_size;
 	region = mmap(NULL, size, PROT_READ | PROT_WRITE,
 		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
 	if (region == MAP_FAILED)
@@ -280,6 +279,24 @@ static struct ult *ult_alloc(void)
 	return t;
 }
 
+void ult_region_free(struct ult *t)
+{
+	munmap(t->region, t->region_size);
+}
+
+/* A region from the cache or a new mapping. */
+static struct ult *ult_alloc(void)
+{
+	struct ult *t = cache;
+
+	if (t) {
+		cache = t->next;
+		ncached--;
+		return t;
+	}
+	return ult_region_new();
+}
+
 static void ult_free(struct ult *t)
 {
 	if (ncached < ULT_CACHE_MAX) {
@@ -287,7 +304,7 @@ static void ult_free(struct ult *t)
 		cache = t;
 		ncached++;
 	} else {
-		munmap(t->region, t->region_size);
+		ult_region_free(t);
 	}
 }
 
@@ -318,12 +335,31 @@ ult_prepare_uc(struct ult *t, char *lo, char *hi)
 	return 0;
 }
 
+/*
+ * What ult_switch_asm pops: r15 r14 r13 r12 rbx rbp, then the return
+ * address, start. After that "ret" rsp must be 16-byte aligned, as it is
+ * before a call.
+ */
+void ult_frame_init(struct ult *t, void (*start)(void))
+{
+	void **sp = (void **)((uintptr_t)t & ~15UL) - 2;
+
+	*--sp = (void *)start;
+	*--sp = NULL;		/* rbp */
+	*--sp = NULL;		/* rbx */
+	*--sp = t;		/* r12: ult_start_asm's argument */
+	*--sp = NULL;		/* r13 */
+	*--sp = NULL;		/* r14 */
+	*--sp = NULL;		/* r15 */
+	t->sp = sp;
+}
+
 struct ult *ult_create(ult_fn_t fn, void *arg)
 {
 	struct ult *t;
-	char *lo, *hi;
-	void **sp;
 
+	if (ult_mn_on)
+		return ult_mn_create(-1, fn, arg);
 	ult_lock();
 	t = ult_alloc();
 	if (!t) {
@@ -336,23 +372,9 @@ struct ult *ult_create(ult_fn_t fn, void *arg)
 	t->joiner = NULL;
 	t->state = ULT_RUNNABLE;
 	t->id = next_id++;
-	ult_stack_range(t, &lo, &hi);
 	if (ult_kind == ULT_SWITCH_ASM) {
-		/*
-		 * What ult_switch_asm pops: r15 r14 r13 r12 rbx rbp, then
-		 * the return address. After that "ret" rsp must be 16-byte
-		 * aligned, as it is before a call.
-		 */
-		sp = (void **)((uintptr_t)hi & ~15UL) - 2;
-		*--sp = (void *)ult_start_asm;
-		*--sp = NULL;		/* rbp */
-		*--sp = NULL;		/* rbx */
-		*--sp = t;		/* r12: ult_start_asm's argument */
-		*--sp = NULL;		/* r13 */
-		*--sp = NULL;		/* r14 */
-		*--sp = NULL;		/* r15 */
-		t->sp = sp;
-	} else if (ult_prepare_uc(t, lo, hi)) {
+		ult_frame_init(t, ult_start_asm);
+	} else if (ult_prepare_uc(t, t->region + page_size, (char *)t)) {
 		ult_free(t);
 		ult_unlock();
 		return NULL;
@@ -362,8 +384,23 @@ struct ult *ult_create(ult_fn_t fn, void *arg)
 	return t;
 }
 
+struct ult *ult_create_on(int vp, ult_fn_t fn, void *arg)
+{
+	if (vp < 0 || vp >= ult_nvp()) {
+		errno = EINVAL;
+		return NULL;
+	}
+	if (ult_mn_on)
+		return ult_mn_create(vp, fn, arg);
+	return ult_create(fn, arg);
+}
+
 void ult_yield(void)
 {
+	if (ult_mn_on) {
+		ult_mn_yield();
+		return;
+	}
 	ult_lock();
 	if (!rq_head && !nwaiting) {
 		ult_unlock();	/* alone: nothing to switch to */
@@ -374,11 +411,18 @@ void ult_yield(void)
 
 void ult_exit(void *ret)
 {
+	if (ult_mn_on)
+		ult_mn_exit(ret);
+	m1_exit(ret);
+}
+
+static void m1_exit(void *ret)
+{
 	struct ult *self = ult_cur;
 
 	ult_lock();
 	if (self == &ult_main)
-		ult_die("the main thread cannot %s()", __func__);
+		ult_die("the main thread cannot ult_exit()");
 	self->ret = ret;
 	self->state = ULT_DONE;
 	if (self->joiner) {
@@ -395,6 +439,8 @@ void *ult_join(struct ult *t)
 	struct ult *self = ult_cur;
 	void *ret;
 
+	if (ult_mn_on)
+		return ult_mn_join(t);
 	ult_lock();
 	if (t == self || t->joiner)
 		ult_die("bad %s()", __func__);
@@ -412,6 +458,8 @@ void *ult_join(struct ult *t)
 
 struct ult *ult_self(void)
 {
+	if (ult_mn_on)
+		return ult_mn_self();
 	return ult_cur;
 }
 
@@ -420,8 +468,22 @@ int ult_id(const struct ult *t)
 	return t->id;
 }
 
+int ult_vp_id(void)
+{
+	return ult_mn_on ? ult_mn_vp_id() : 0;
+}
+
+int ult_nvp(void)
+{
+	if (ult_mn_on)
+		return ult_mn_nvp();
+	return ult_cur ? 1 : 0;
+}
+
 unsigned long ult_switches(void)
 {
+	if (ult_mn_on)
+		return ult_mn_switches();
 	return nswitches;
 }
 
@@ -450,6 +512,10 @@ int ult_preempt_start(unsigned int interval_us)
 	};
 	struct sigaction sa;
 
+	if (ult_mn_on) {
+		errno = EINVAL;
+		return -1;
+	}
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = ult_alrm;
 	/*
@@ -606,6 +672,8 @@ ssize_t ult_read(int fd, void *buf, size_t count)
 	struct iovec iov = { .iov_base = buf, .iov_len = count };
 	ssize_t n;
 
+	if (ult_mn_on)
+		return ult_mn_read(fd, buf, count);
 	for (;;) {
 		n = preadv2(fd, &iov, 1, -1, RWF_NOWAIT);
 		if (n >= 0 || (errno != EAGAIN && errno != EINTR))
@@ -616,4 +684,125 @@ ssize_t ult_read(int fd, void *buf, size_t count)
 	if (n < 0 && errno == EOPNOTSUPP)
 		return ult_read_polled(fd, buf, count);
 	return n;
+}
+
+void ult_mutex_init(struct ult_mutex *m)
+{
+	memset(m, 0, sizeof(*m));
+}
+
+void ult_cond_init(struct ult_cond *c)
+{
+	memset(c, 0, sizeof(*c));
+}
+
+/* M:1, with ult_busy set: free the mutex and requeue its first waiter. */
+static void m1_mutex_release(struct ult_mutex *m)
+{
+	struct ult *t = wl_pop(&m->head, &m->tail);
+
+	m->state = 0;
+	if (t) {
+		t->state = ULT_RUNNABLE;
+		rq_push(t);
+	}
+}
+
+/* M:1, with ult_busy set: wait until the mutex is free and take it. */
+static void m1_mutex_take(struct ult_mutex *m)
+{
+	struct ult *self = ult_cur;
+
+	while (m->state) {
+		wl_add(&m->head, &m->tail, self);
+		self->state = ULT_WAIT_SYNC;
+		ult_schedule_locked();
+		ult_lock();
+	}
+	m->state = 1;
+}
+
+void ult_mutex_lock(struct ult_mutex *m)
+{
+	if (ult_mn_on) {
+		ult_mn_mutex_lock(m);
+		return;
+	}
+	ult_lock();
+	m1_mutex_take(m);
+	ult_unlock();
+}
+
+int ult_mutex_trylock(struct ult_mutex *m)
+{
+	int took = 0;
+
+	if (ult_mn_on)
+		return ult_mn_mutex_trylock(m);
+	ult_lock();
+	if (!m->state) {
+		m->state = 1;
+		took = 1;
+	}
+	ult_unlock();
+	return took;
+}
+
+void ult_mutex_unlock(struct ult_mutex *m)
+{
+	if (ult_mn_on) {
+		ult_mn_mutex_unlock(m);
+		return;
+	}
+	ult_lock();
+	m1_mutex_release(m);
+	ult_unlock();
+}
+
+void ult_cond_wait(struct ult_cond *c, struct ult_mutex *m)
+{
+	struct ult *self = ult_cur;
+
+	if (ult_mn_on) {
+		ult_mn_cond_wait(c, m);
+		return;
+	}
+	ult_lock();
+	wl_add(&c->head, &c->tail, self);
+	self->state = ULT_WAIT_SYNC;
+	m1_mutex_release(m);
+	ult_schedule_locked();
+	ult_lock();
+	m1_mutex_take(m);
+	ult_unlock();
+}
+
+static void m1_cond_wake(struct ult_cond *c, bool all)
+{
+	struct ult *t;
+
+	ult_lock();
+	while ((t = wl_pop(&c->head, &c->tail))) {
+		t->state = ULT_RUNNABLE;
+		rq_push(t);
+		if (!all)
+			break;
+	}
+	ult_unlock();
+}
+
+void ult_cond_signal(struct ult_cond *c)
+{
+	if (ult_mn_on)
+		ult_mn_cond_wake(c, false);
+	else
+		m1_cond_wake(c, false);
+}
+
+void ult_cond_broadcast(struct ult_cond *c)
+{
+	if (ult_mn_on)
+		ult_mn_cond_wake(c, true);
+	else
+		m1_cond_wake(c, true);
 }

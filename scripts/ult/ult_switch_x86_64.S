@@ -13,7 +13,9 @@
  *
  * A new thread's stack is prepared by ult.c to look like a switched-out
  * one: six zeroed register slots (r12 holding its struct ult) and a
- * return address of ult_start_asm, with rsp 16-byte aligned after "ret".
+ * return address of ult_start_asm (M:1) or ult_mn_start_asm (M:N), with
+ * rsp 16-byte aligned after "ret". The two differ only in the C function
+ * they call, so neither runtime's threads test which runtime they are in.
  */
 	.text
 
@@ -45,5 +47,14 @@ ult_start_asm:
 	call	ult_entry
 	ud2
 	.size	ult_start_asm, . - ult_start_asm
+
+/* The same for an M:N thread: ult_mn_entry(struct ult *). */
+	.globl	ult_mn_start_asm
+	.type	ult_mn_start_asm, @function
+ult_mn_start_asm:
+	movq	%r12, %rdi
+	call	ult_mn_entry
+	ud2
+	.size	ult_mn_start_asm, . - ult_mn_start_asm
 
 	.section .note.GNU-stack, "", @progbits

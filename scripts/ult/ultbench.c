@@ -24,9 +24,20 @@
  * A sample is the mean over a batch of ops (one ULT switch is too short
  * to time alone); ping-pong ops are round trips (two switches).
  *
+ * --models measures the thread models side by side instead: M:1, M:N
+ * (--nvp VPs, default one per online CPU) without and with the monitor
+ * (--monitor-us threshold, --monitor-max-us longest sleep; Go's 20 us and
+ * 10 ms by default), and 1:1 pthreads. Rows: mutex lock+unlock,
+ * uncontended and contended; a condition variable ping-pong; a sibling's
+ * longest stall while a thread blocks in read(), with a VP idle and with
+ * every other VP busy. Same ROW format (columns ult, ult_mn,
+ * ult_mn_monitor, pthread), its own table, then the claims sync,
+ * mn_steal and mn_monitor.
+ *
  * The other files: bench_stats.c (timing, statistics, the results table),
  * bench_switch.c (a, d), bench_block.c (b), bench_parallel.c (c),
- * bench_report.c (ROW lines, the table), bench_claims.c (CLAIM lines).
+ * bench_report.c (ROW lines, the table), bench_claims.c (CLAIM lines);
+ * for --models bench_sync.c, bench_mnblock.c and bench_models.c.
  * The ult library's self-test is ult-selftest (ult_selftest.c);
  * "ultbench --selftest" runs it from beside this binary.
  */
@@ -49,6 +60,9 @@ struct bench_opts opt = {
 	.work = 1L << 25,
 	.par_reps = 5,
 	.timeout_s = 120,
+	.sync_reps = 11,
+	.mon_us = 20,
+	.mon_max_us = 10000,
 };
 
 static int ncpus;		/* CPUs we may run on */
@@ -82,8 +96,18 @@ static void find_cpus(void)
 		opt.threads = online > 2 ? online : 2;
 	if (opt.threads > MAX_THREADS)
 		opt.threads = MAX_THREADS;
+	if (!opt.nvp)
+		opt.nvp = online < ULT_MAX_VPS ? online : ULT_MAX_VPS;
 	printf("INFO cpus_online=%d cpus_allowed=%d cpu_a=%d cpu_b=%d",
 	       online, ncpus, cpu_a, cpu_b);
+	if (opt.models) {
+		printf(" samples=%d block_ms=%d block_reps=%d nvp=%d sync_reps=%d",
+		       opt.samples, opt.block_ms, opt.block_reps, opt.nvp,
+		       opt.sync_reps);
+		printf(" monitor_us=%u monitor_max_us=%u\n", opt.mon_us,
+		       opt.mon_max_us);
+		return;
+	}
 	printf(" samples=%d block_ms=%d block_reps=%d work=%ld par_reps=%d threads=%d\n",
 	       opt.samples, opt.block_ms, opt.block_reps, opt.work,
 	       opt.par_reps, opt.threads);
@@ -93,7 +117,10 @@ static void print_usage(FILE *f)
 {
 	fprintf(f,
 		"usage: ultbench [--selftest] [--samples N] [--block-ms MS] [--block-reps N]\n"
-		"                [--work ROUNDS] [--par-reps N] [--threads N] [--timeout S]\n");
+		"                [--work ROUNDS] [--par-reps N] [--threads N] [--timeout S]\n"
+		"       ultbench --models [--nvp N] [--samples N] [--block-ms MS]\n"
+		"                [--block-reps N] [--sync-reps N] [--monitor-us US]\n"
+		"                [--monitor-max-us US] [--timeout S]\n");
 }
 
 /*
@@ -114,6 +141,25 @@ static void __noreturn exec_selftest(void)
 	memcpy(slash ? slash + 1 : path, name, sizeof(name));
 	execl(path, name, (char *)NULL);
 	die("--selftest: %s: %s", path, strerror(errno));
+}
+
+/* --models: the thread models' benchmarks, then their report. */
+static void run_models(void)
+{
+	static const enum mcol sync_cols[] = { MCOL_M1, MCOL_MN, MCOL_1TO1 };
+	enum mcol c;
+	int i, r;
+
+	bench_call();
+	for (i = 0; i < (int)ARRAY_SIZE(sync_cols); i++) {
+		progress(mcol_label[sync_cols[i]]);
+		bench_sync(sync_cols[i]);
+	}
+	progress("blocking gap");
+	for (r = MROW_BLOCK_IDLE; r <= MROW_BLOCK_BUSY; r++)
+		for (c = 0; c < NMCOLS; c++)
+			bench_mnblock(r, c);
+	print_models();
 }
 
 static long arg_num(const char *s, long min, long max)
@@ -139,6 +185,11 @@ int main(int argc, char **argv)
 		{ "par-reps", required_argument, NULL, 'p' },
 		{ "threads", required_argument, NULL, 't' },
 		{ "timeout", required_argument, NULL, 'T' },
+		{ "models", no_argument, NULL, 'M' },
+		{ "nvp", required_argument, NULL, 'n' },
+		{ "sync-reps", required_argument, NULL, 'r' },
+		{ "monitor-us", required_argument, NULL, 'u' },
+		{ "monitor-max-us", required_argument, NULL, 'U' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -171,6 +222,21 @@ int main(int argc, char **argv)
 		case 'T':
 			opt.timeout_s = arg_num(optarg, 1, 86400);
 			break;
+		case 'M':
+			opt.models = true;
+			break;
+		case 'n':
+			opt.nvp = arg_num(optarg, 1, ULT_MAX_VPS);
+			break;
+		case 'r':
+			opt.sync_reps = arg_num(optarg, 1, 1000);
+			break;
+		case 'u':
+			opt.mon_us = arg_num(optarg, 1, 1000000);
+			break;
+		case 'U':
+			opt.mon_max_us = arg_num(optarg, 20, 1000000);
+			break;
 		case 'h':
 			print_usage(stdout);
 			return 0;
@@ -189,6 +255,10 @@ int main(int argc, char **argv)
 	watchdog_start(opt.timeout_s);
 
 	find_cpus();
+	if (opt.models) {
+		run_models();
+		return 0;
+	}
 	if (cpu_b < 0)
 		printf("SKIP pingpong_cross_cpu pipe_pingpong_cross_cpu: only 1 CPU allowed\n");
 	bench_call();
