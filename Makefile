@@ -6,6 +6,9 @@
 #   make demo             boot Debian's 6.1 kernel in QEMU and show the module
 #   make check            run every test; ends with "N passed, N failed"
 #   make kunit            only the KUnit suites, in the debug test kernel
+#   make guest-test JOB=test-sysfs [T="test_bind test_priority"] [KERNEL=debug]
+#                         one guest job, or only the tests named in T, in
+#                         Debian's 6.1 kernel (default) or the debug kernel
 #   make test-kernel      build (or reuse) the cached debug test kernel
 #   make install          install the modules for KDIR, then depmod
 #   make uninstall        remove them again, then depmod
@@ -99,8 +102,12 @@ check:
 kunit:
 	scripts/check.sh kunit
 
+KERNEL ?= distro
+guest-test:
+	scripts/guest-test.sh -k $(KERNEL) $(JOB) $(T)
+
 test-kernel:
 	scripts/build-kernel.sh
 
-.PHONY: all modules clean demo check kunit test-kernel install uninstall \
-	dkms-check version
+.PHONY: all modules clean demo check kunit guest-test test-kernel install \
+	uninstall dkms-check version

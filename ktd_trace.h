@@ -91,6 +91,53 @@ DEFINE_EVENT(ktd_work_class, ktd_work_finish,
 	     TP_PROTO(const char *mech, unsigned int item, u64 ns),
 	     TP_ARGS(mech, item, ns));
 
+/*
+ * A work item of workqueue_demo's scenario enters a phase: it burns the
+ * CPU (sleep=0) or sleeps (sleep=1) for ns. The phase lasts until the
+ * item's next ktd_work_phase or its ktd_work_finish.
+ */
+TRACE_EVENT(ktd_work_phase,
+	    TP_PROTO(const char *mech, unsigned int item, bool sleep, u64 ns),
+	    TP_ARGS(mech, item, sleep, ns),
+	    TP_STRUCT__entry(__array(char, mech, 20)
+			     __field(unsigned int, item)
+			     __field(bool, sleep)
+			     __field(u64, ns)),
+	    TP_fast_assign(strscpy(__entry->mech, mech,
+				   sizeof(__entry->mech));
+			   __entry->item = item;
+			   __entry->sleep = sleep;
+			   __entry->ns = ns;),
+	    TP_printk("mech=%s item=%u phase=%s ns=%llu", __entry->mech,
+		      __entry->item, __entry->sleep ? "sleep" : "burn",
+		      __entry->ns)
+);
+
+/*
+ * workqueue_demo's scenario begins one configuration: its items are
+ * queued from cpu next; a warm-up run is not reported. doc_ns is the
+ * documentation's "all done at" (0: it has none).
+ */
+TRACE_EVENT(ktd_scenario,
+	    TP_PROTO(const char *config, int cpu, bool warmup, u64 unit_ns,
+		     u64 doc_ns),
+	    TP_ARGS(config, cpu, warmup, unit_ns, doc_ns),
+	    TP_STRUCT__entry(__array(char, config, 20)
+			     __field(int, cpu)
+			     __field(bool, warmup)
+			     __field(u64, unit_ns)
+			     __field(u64, doc_ns)),
+	    TP_fast_assign(strscpy(__entry->config, config,
+				   sizeof(__entry->config));
+			   __entry->cpu = cpu;
+			   __entry->warmup = warmup;
+			   __entry->unit_ns = unit_ns;
+			   __entry->doc_ns = doc_ns;),
+	    TP_printk("config=%s cpu=%d warmup=%d unit_ns=%llu doc_ns=%llu",
+		      __entry->config, __entry->cpu, __entry->warmup,
+		      __entry->unit_ns, __entry->doc_ns)
+);
+
 #endif /* KTD_TRACE_H */
 
 /* This part must be outside the include guard. */

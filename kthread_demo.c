@@ -58,6 +58,8 @@
 EXPORT_TRACEPOINT_SYMBOL_GPL(ktd_work_queued);
 EXPORT_TRACEPOINT_SYMBOL_GPL(ktd_work_start);
 EXPORT_TRACEPOINT_SYMBOL_GPL(ktd_work_finish);
+EXPORT_TRACEPOINT_SYMBOL_GPL(ktd_work_phase);
+EXPORT_TRACEPOINT_SYMBOL_GPL(ktd_scenario);
 
 static unsigned int max_threads = 4096;
 module_param(max_threads, uint, 0444);

@@ -8,7 +8,8 @@
  * A run starts when its name is written to
  * /sys/kernel/debug/kthread_demo/bench/run; the figures land in
  * .../kthread_demo/compare (a table) and compare.csv, the latency
- * histograms in bench/hist.csv.
+ * histograms in bench/hist.csv, and the run of the workqueue
+ * documentation's example scenario in scenario and scenario.csv.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -134,6 +135,63 @@ static void wqd_spin(struct wqd_set *set, unsigned int us)
 }
 
 /*
+ * @ns of time on the CPU, as this kernel's clock sees it: spin in chunks,
+ * offering the CPU between them, and count each turn of the loop in full
+ * if the task kept the CPU all along, else only what the chunk is worth.
+ * Time spent waiting for the CPU does not count, so two items burning
+ * side by side on one CPU take twice as long, as in the workqueue
+ * documentation. A virtual CPU that its host stalls cannot tell: the
+ * stall counts as time on the CPU.
+ */
+static void wqd_burn(struct wqd_set *set, u64 ns)
+{
+	const unsigned long chunk = 20 * wqd_loops_per_us;
+	u64 done = 0, last = ktime_get_ns(), now, t;
+	unsigned long csw;
+
+	while (done < ns && !READ_ONCE(set->abort)) {
+		csw = current->nvcsw + current->nivcsw;
+		wqd_spin_loops(chunk);
+		cond_resched();
+		now = ktime_get_ns();
+		t = now - last;
+		if (current->nvcsw + current->nivcsw != csw)
+			t = min_t(u64, t, 20 * NSEC_PER_USEC);
+		done += t;
+		last = now;
+	}
+}
+
+/*
+ * A WQD_BODY_STEPS item: its steps in turn, each traced as it begins
+ * (ktd_work_phase). The first sleep's start and end are kept.
+ */
+static void wqd_run_steps(struct wqd_item *it)
+{
+	struct wqd_set *set = it->set;
+	const struct wqd_step *step;
+	u64 ns;
+
+	for (step = it->steps; step && step->units; step++) {
+		if (READ_ONCE(set->abort))
+			break;
+		ns = (u64)step->units * set->arg * NSEC_PER_USEC;
+		trace_ktd_work_phase(set->mech->ops->name, it->idx, step->sleep,
+				     ns);
+		if (!step->sleep) {
+			wqd_burn(set, ns);
+			continue;
+		}
+		if (!it->t_sleep)
+			it->t_sleep = ktime_get_ns();
+		wait_event_hrtimeout(set->abort_wq, READ_ONCE(set->abort),
+				     ns_to_ktime(ns));
+		if (!it->t_wake)
+			it->t_wake = ktime_get_ns();
+	}
+}
+
+/*
  * The handler every mechanism ends up in. The first instruction takes the
  * start time; the item's own fields are the only memory it writes besides
  * the set's two counters, so no lock is taken on the hot path.
@@ -162,6 +220,9 @@ static void wqd_item_run(struct wqd_item *it)
 		 * mechanism, not to the preemption model.
 		 */
 		wqd_spin(set, set->arg);
+		break;
+	case WQD_BODY_STEPS:
+		wqd_run_steps(it);
 		break;
 	}
 	it->t_end = ktime_get_ns();
@@ -567,7 +628,7 @@ EXPORT_SYMBOL_IF_KUNIT(wqd_mech_ordered);
  * @m: the mechanism
  * @nr: how many items, at least one
  * @body: what each handler does
- * @arg: ms to sleep or us to spin
+ * @arg: ms to sleep, us to spin, or us a step's unit lasts
  *
  * Return: the set, or ERR_PTR(-EINVAL / -ENOMEM).
  */
@@ -793,6 +854,69 @@ unsigned int wqd_peak_concurrency(const struct wqd_item *items,
 }
 EXPORT_SYMBOL_IF_KUNIT(wqd_peak_concurrency);
 
+/**
+ * wqd_ms_fmt - nanoseconds as milliseconds with one decimal
+ * @buf: where to write
+ * @size: its size
+ * @ns: the time
+ * @sign: write "+" before a positive time (for differences)
+ *
+ * Rounded to the nearest tenth: "25.8", "+0.9", "-1.2", "0.0".
+ */
+void wqd_ms_fmt(char *buf, size_t size, s64 ns, bool sign)
+{
+	u64 tenths = div_u64((ns < 0 ? -(u64)ns : (u64)ns) + 50000, 100000);
+	const char *pre = "";
+	u32 rem;
+	u64 ms;
+
+	if (tenths && ns < 0)
+		pre = "-";
+	else if (sign)
+		pre = "+";
+	ms = div_u64_rem(tenths, 10, &rem);
+	snprintf(buf, size, "%s%llu.%u", pre, ms, rem);
+}
+EXPORT_SYMBOL_IF_KUNIT(wqd_ms_fmt);
+
+/**
+ * wqd_scen_summarise - what a scenario run's items add up to
+ * @r: the result; its items' pid, start and end are read
+ *
+ * Fills in @r->done (the last end), @r->workers (distinct tasks),
+ * @r->peak (most items running at one instant, from [start, end)) and
+ * @r->overlaps: WQD_SCEN_PAIR(a, b) for each pair of items that ran at
+ * the same time for a while (touching ends are no overlap).
+ */
+void wqd_scen_summarise(struct wqd_scen_result *r)
+{
+	const struct wqd_scen_item *it = r->item;
+	unsigned int a, b, c;
+
+	r->done = 0;
+	r->workers = 0;
+	r->peak = 0;
+	r->overlaps = 0;
+	for (a = 0; a < WQD_SCEN_ITEMS; a++) {
+		r->done = max(r->done, it[a].end);
+		for (b = 0; b < a; b++)
+			if (it[b].pid == it[a].pid)
+				break;
+		if (b == a)
+			r->workers++;
+		for (c = 0, b = 0; b < WQD_SCEN_ITEMS; b++)
+			if (b == a || (it[b].start <= it[a].start &&
+				       it[a].start < it[b].end))
+				c++;
+		r->peak = max(r->peak, c);
+		for (b = a + 1; b < WQD_SCEN_ITEMS; b++)
+			if (max(it[a].start, it[b].start) <
+			    min(it[a].end, it[b].end))
+				r->overlaps |= WQD_SCEN_PAIR(a, b);
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(wqd_scen_summarise);
+
 static u64 wqd_last_end(const struct wqd_item *items, unsigned int n)
 {
 	u64 t = 0;
@@ -809,7 +933,7 @@ enum wqd_param_id {
 	WQD_P_LAT_ITEMS, WQD_P_TPUT_ITEMS, WQD_P_SUBMITTERS, WQD_P_BLK_ITEMS,
 	WQD_P_SLEEP_MS, WQD_P_MAX_ACTIVE, WQD_P_LIMIT_ACTIVE, WQD_P_CPU_ITEMS,
 	WQD_P_SPIN_US, WQD_P_CREATE_LOOPS, WQD_P_DELAY_ITEMS, WQD_P_DELAY_MS,
-	WQD_P_TIMEOUT_S, WQD_NR_PARAMS
+	WQD_P_SCEN_UNIT_US, WQD_P_TIMEOUT_S, WQD_NR_PARAMS
 };
 
 /* One file each under bench/; writes outside [min, max] get -ERANGE. */
@@ -831,6 +955,8 @@ static const struct wqd_param {
 	[WQD_P_CREATE_LOOPS]	= { "create_loops",	1, 10000, 100 },
 	[WQD_P_DELAY_ITEMS]	= { "delay_items",	1, 1000, 20 },
 	[WQD_P_DELAY_MS]	= { "delay_ms",		1, 1000, 10 },
+	/* the scenario's unit: the documentation's 5 ms by default */
+	[WQD_P_SCEN_UNIT_US]	= { "scen_unit_us",	100, 100000, 5000 },
 	[WQD_P_TIMEOUT_S]	= { "timeout_s",	1, 600, 60 },
 };
 
@@ -913,6 +1039,86 @@ static struct task_struct *wqd_runner;	/* our reference, until reaped */
 
 static bool wqd_stop_req;		/* "stop" or rmmod: end the run now */
 static struct dentry *wqd_bench_dir, *wqd_compare, *wqd_compare_csv;
+static struct dentry *wqd_scenario, *wqd_scenario_csv;
+
+/*
+ * The scenario of Documentation/core-api/workqueue.rst, "Example Execution
+ * Scenarios", in units (5 ms there): w0 burns the CPU for one, sleeps two,
+ * burns one; w1 and w2 burn one and sleep two.
+ */
+static const struct wqd_step wqd_scen_w0[] = {
+	{ .units = 1 }, { .sleep = true, .units = 2 }, { .units = 1 }, { }
+};
+
+static const struct wqd_step wqd_scen_w12[] = {
+	{ .units = 1 }, { .sleep = true, .units = 2 }, { }
+};
+
+/**
+ * struct wqd_scen_doc - a timeline the documentation draws
+ * @name: which configuration it is, in the report
+ * @item: when w0, w1 and w2 start and end, in units
+ * @done: when all are done, in units
+ */
+struct wqd_scen_doc {
+	const char *name;
+	u8 item[WQD_SCEN_ITEMS][2];
+	u8 done;
+};
+
+/* The original workqueue: one worker per CPU, one item at a time. */
+static const struct wqd_scen_doc wqd_doc_serial = {
+	"original", { { 0, 4 }, { 4, 7 }, { 7, 10 } }, 10
+};
+
+/* cmwq, max_active >= 3: a new worker each time the running one sleeps. */
+static const struct wqd_scen_doc wqd_doc_cmwq3 = {
+	"cmwq>=3", { { 0, 4 }, { 1, 4 }, { 2, 5 } }, 5
+};
+
+/* cmwq, max_active == 2: w2 waits until w0 or w1 is done. */
+static const struct wqd_scen_doc wqd_doc_cmwq2 = {
+	"cmwq=2", { { 0, 4 }, { 1, 4 }, { 4, 7 } }, 7
+};
+
+/* w1 and w2 on a WQ_CPU_INTENSIVE queue: both start once w0 sleeps. */
+static const struct wqd_scen_doc wqd_doc_cpu_int = {
+	"cpu_int", { { 0, 4 }, { 1, 4 }, { 1, 5 } }, 5
+};
+
+/**
+ * struct wqd_scen_cfg - one configuration the scenario runs on
+ * @name: its name in the report and in the ktd_scenario trace event
+ * @mech: the mechanism that runs w1 and w2, and w0 unless @w0_mech is set
+ * @w0_mech: the mechanism that runs w0 if it is another one, else NULL
+ * @max_active: for the module's own queues; 0 for the default
+ * @doc: the documentation's timeline for it; NULL if it has none
+ */
+struct wqd_scen_cfg {
+	const char *name;
+	const char *mech;
+	const char *w0_mech;
+	unsigned int max_active;
+	const struct wqd_scen_doc *doc;
+};
+
+/* The order of this table is the order of the report. */
+static const struct wqd_scen_cfg wqd_scen_cfgs[] = {
+	{ "kthread", "kthread", NULL, 0, NULL },
+	{ "kthread_worker", "kthread_worker", NULL, 0, &wqd_doc_serial },
+	{ "wq_percpu-ma3", "wq_percpu", NULL, 3, &wqd_doc_cmwq3 },
+	{ "wq_percpu-ma2", "wq_percpu", NULL, 2, &wqd_doc_cmwq2 },
+	{ "wq_unbound", "wq_unbound", NULL, 0, NULL },
+	{ "wq_highpri", "wq_highpri", NULL, 0, &wqd_doc_cmwq3 },
+	{ "wq_cpu_intensive", "wq_cpu_intensive", "wq_percpu", 0,
+	  &wqd_doc_cpu_int },
+	{ "wq_ordered", "wq_ordered", NULL, 0, &wqd_doc_serial },
+	{ "system_wq", "system_wq", NULL, 0, &wqd_doc_cmwq3 },
+};
+
+#define WQD_NR_SCEN	ARRAY_SIZE(wqd_scen_cfgs)
+
+static struct wqd_scen_result wqd_scen_results[WQD_NR_SCEN]; /* wqd_lock */
 
 static void wqd_publish(unsigned int mi, unsigned int metric, u64 v)
 {
@@ -1316,6 +1522,223 @@ static int wqd_bench_delayed(struct wqd_cell *cell, unsigned int mi)
 	return err;
 }
 
+/*
+ * A warm-up before each configuration: this many items that only sleep a
+ * unit, queued at once, so the worker pool holds enough idle workers and
+ * the measured run never waits for one to be created.
+ */
+#define WQD_SCEN_WARM	(2 * WQD_SCEN_ITEMS)
+
+static const struct wqd_step wqd_scen_warm[] = {
+	{ .sleep = true, .units = 1 }, { }
+};
+
+/* One run of one scenario configuration: the runner's scratch space. */
+struct wqd_scen {
+	/* [0]: w0's, if it has a mechanism of its own; [1]: the others' */
+	struct wqd_mech *mech[2];
+	struct wqd_set *set[2];
+	struct wqd_item *items[WQD_SCEN_WARM];	/* in queueing order */
+	unsigned int nr;
+	struct task_struct *sub;	/* the submitter, our reference */
+	int cpu;			/* the submitter's */
+	u64 t0;				/* ns, just before the first queueing */
+};
+
+static void wqd_scen_abort(struct wqd_scen *sc)
+{
+	unsigned int s;
+
+	for (s = 0; s < ARRAY_SIZE(sc->set); s++)
+		if (sc->set[s])
+			wqd_set_abort(sc->set[s]);
+}
+
+/* The submitter: every item queued back to back, nothing between. */
+static int wqd_scen_submit_fn(void *data)
+{
+	struct wqd_scen *sc = data;
+	unsigned int i;
+	int err;
+
+	sc->t0 = ktime_get_ns();
+	for (i = 0; i < sc->nr; i++) {
+		struct wqd_item *it = sc->items[i];
+
+		if (READ_ONCE(it->set->abort))
+			break;
+		err = wqd_item_queue(it, 0);
+		if (err) {
+			cmpxchg(&it->set->error, 0, err);
+			wqd_scen_abort(sc);
+			break;
+		}
+	}
+	return 0;
+}
+
+/*
+ * The mechanisms and items of @cfg: w0, w1 and w2, numbered across the
+ * sets; or, for a warm-up, WQD_SCEN_WARM sleepers on w1's mechanism.
+ */
+static int wqd_scen_setup(struct wqd_scen *sc, const struct wqd_scen_cfg *cfg,
+			  unsigned int unit_us, bool warmup)
+{
+	int mi[2] = { -1, wqd_mech_index(cfg->mech) };
+	unsigned int s, k, nr;
+
+	if (cfg->w0_mech && !warmup)
+		mi[0] = wqd_mech_index(cfg->w0_mech);
+	if (mi[1] < 0 || (cfg->w0_mech && !warmup && mi[0] < 0))
+		return -EINVAL;
+	for (s = 0; s < ARRAY_SIZE(sc->set); s++) {
+		if (mi[s] < 0)
+			continue;
+		nr = warmup ? WQD_SCEN_WARM : s ? WQD_SCEN_ITEMS - sc->nr : 1;
+		/* Warm-up sleepers all at once, whatever max_active says. */
+		sc->mech[s] = wqd_mech_create_idx(mi[s],
+						  warmup ? 0 : cfg->max_active);
+		if (IS_ERR(sc->mech[s])) {
+			int err = PTR_ERR(sc->mech[s]);
+
+			sc->mech[s] = NULL;
+			return err;
+		}
+		sc->set[s] = wqd_set_create(sc->mech[s], nr, WQD_BODY_STEPS,
+					    unit_us);
+		if (IS_ERR(sc->set[s])) {
+			int err = PTR_ERR(sc->set[s]);
+
+			sc->set[s] = NULL;
+			return err;
+		}
+		for (k = 0; k < nr; k++, sc->nr++) {
+			struct wqd_item *it = &sc->set[s]->items[k];
+
+			it->idx = sc->nr;
+			if (warmup)
+				it->steps = wqd_scen_warm;
+			else
+				it->steps = sc->nr ? wqd_scen_w12 : wqd_scen_w0;
+			sc->items[sc->nr] = it;
+		}
+	}
+	return 0;
+}
+
+/* Undo wqd_scen_setup() and the submitter, whatever state they are in. */
+static void wqd_scen_end(struct wqd_scen *sc)
+{
+	unsigned int s;
+
+	if (sc->sub) {
+		kthread_stop_put(sc->sub);
+		sc->sub = NULL;
+	}
+	for (s = 0; s < ARRAY_SIZE(sc->set); s++) {
+		if (sc->set[s])
+			wqd_set_destroy(sc->set[s]);
+		if (sc->mech[s])
+			wqd_mech_destroy(sc->mech[s]);
+		sc->set[s] = NULL;
+		sc->mech[s] = NULL;
+	}
+}
+
+static void wqd_scen_publish(const struct wqd_scen *sc, unsigned int ci)
+{
+	struct wqd_scen_result r = { .valid = true, .cpu = sc->cpu };
+	unsigned int i;
+
+	for (i = 0; i < WQD_SCEN_ITEMS; i++) {
+		const struct wqd_item *it = sc->items[i];
+		struct wqd_scen_item *ri = &r.item[i];
+
+		ri->mech = it->set->mech->ops - wqd_mechs;
+		ri->pid = it->pid;
+		ri->cpu = it->cpu;
+		ri->queued = it->t_submit - sc->t0;
+		ri->start = it->t_start - sc->t0;
+		ri->sleep = it->t_sleep - sc->t0;
+		ri->wake = it->t_wake - sc->t0;
+		ri->end = it->t_end - sc->t0;
+	}
+	wqd_scen_summarise(&r);
+	mutex_lock(&wqd_lock);
+	wqd_scen_results[ci] = r;
+	mutex_unlock(&wqd_lock);
+}
+
+/*
+ * Configuration @ci once, or its warm-up: the items queued at once from a
+ * SCHED_FIFO submitter on the first online CPU (no worker it wakes there
+ * can run before all are queued), then a bounded wait for all of them.
+ */
+static int wqd_scen_once(unsigned int ci, bool warmup)
+{
+	const struct wqd_scen_cfg *cfg = &wqd_scen_cfgs[ci];
+	unsigned int unit_us = wqd_run.p[WQD_P_SCEN_UNIT_US];
+	struct wqd_scen sc = { };
+	struct task_struct *t;
+	unsigned int s;
+	int err;
+
+	err = wqd_scen_setup(&sc, cfg, unit_us, warmup);
+	if (err)
+		goto end;
+	t = kthread_create(wqd_scen_submit_fn, &sc, "wqd-scen");
+	if (IS_ERR(t)) {
+		err = PTR_ERR(t);
+		goto end;
+	}
+	get_task_struct(t);
+	sc.sub = t;
+	sched_set_fifo_low(t);
+	/* As in wqd_cell_run(): no CPU may go away before it is placed. */
+	cpus_read_lock();
+	sc.cpu = cpumask_first(cpu_online_mask);
+	kthread_bind(t, sc.cpu);
+	trace_ktd_scenario(cfg->name, sc.cpu, warmup,
+			   (u64)unit_us * NSEC_PER_USEC,
+			   cfg->doc ? (u64)cfg->doc->done * unit_us *
+				      NSEC_PER_USEC : 0);
+	wake_up_process(t);
+	cpus_read_unlock();
+
+	for (s = 0; s < ARRAY_SIZE(sc.set) && !err; s++)
+		if (sc.set[s])
+			err = wqd_cell_wait(sc.set[s], &sc.set[s]->all_done);
+	if (err)
+		wqd_scen_abort(&sc);
+	/* Reaped before its t0 is read. */
+	kthread_stop_put(sc.sub);
+	sc.sub = NULL;
+	if (!err && !warmup)
+		wqd_scen_publish(&sc, ci);
+end:
+	wqd_scen_end(&sc);
+	return err;
+}
+
+/*
+ * (7) The workqueue documentation's example scenario, on every
+ * configuration of wqd_scen_cfgs[] whose w1 and w2 run on mechanism @mi:
+ * each warmed up, then measured.
+ */
+static int wqd_bench_scenario(struct wqd_cell *cell, unsigned int mi)
+{
+	unsigned int ci;
+	int err = 0;
+
+	for (ci = 0; ci < WQD_NR_SCEN && !err; ci++) {
+		if (wqd_mech_index(wqd_scen_cfgs[ci].mech) != mi)
+			continue;
+		err = wqd_run_check() ?: wqd_scen_once(ci, true) ?:
+		      wqd_scen_once(ci, false);
+	}
+	return err;
+}
+
 static const struct wqd_bench {
 	const char *name;
 	int (*run)(struct wqd_cell *cell, unsigned int mi);
@@ -1326,6 +1749,7 @@ static const struct wqd_bench {
 	{ "blocking", wqd_bench_blocking },
 	{ "cpu", wqd_bench_cpu },
 	{ "delayed", wqd_bench_delayed },
+	{ "scenario", wqd_bench_scenario },
 };
 
 static void wqd_set_current(int bench, int mech)
@@ -1419,6 +1843,7 @@ static int wqd_start(const char *name, unsigned long benches)
 		for (h = 0; h < WQD_NR_HISTS; h++)
 			ktd_hist_init(&wqd_results[i].hist[h]);
 	}
+	memset(wqd_scen_results, 0, sizeof(wqd_scen_results));
 	WRITE_ONCE(wqd_stop_req, false);
 
 	t = kthread_create(wqd_runner_fn, NULL, "wqd-bench");
@@ -1775,6 +2200,151 @@ static int wqd_hist_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(wqd_hist);
 
+/* The documented time @units in ns, for the run's unit. */
+static u64 wqd_scen_doc_ns(unsigned int units)
+{
+	return (u64)units * wqd_run.p[WQD_P_SCEN_UNIT_US] * NSEC_PER_USEC;
+}
+
+/* "w0-w1 w1-w2", or "none". */
+static void wqd_scen_overlaps_fmt(char *buf, size_t size, unsigned int bits)
+{
+	unsigned int a, b;
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (a = 0; a < WQD_SCEN_ITEMS; a++)
+		for (b = a + 1; b < WQD_SCEN_ITEMS; b++)
+			if (bits & WQD_SCEN_PAIR(a, b))
+				n += scnprintf(buf + n, size - n, "%sw%u-w%u",
+					       n ? " " : "", a, b);
+	if (!n)
+		strscpy(buf, "none", size);
+}
+
+/* scenario: one line per configuration, then one per item. */
+static int wqd_scenario_show(struct seq_file *m, void *v)
+{
+	char done[24], doc[24], diff[24], ov[32], t[5][24], ds[24], de[24];
+	unsigned int ci, i, k, shown = 0;
+
+	mutex_lock(&wqd_lock);
+	for (ci = 0; ci < WQD_NR_SCEN; ci++)
+		shown += wqd_scen_results[ci].valid;
+	if (!shown) {
+		seq_puts(m, "# no scenario results yet: echo scenario > bench/run\n");
+		goto unlock;
+	}
+	seq_printf(m, "# workqueue_demo scenario on %s, %u CPUs online, HZ=%d: run '%s' %s\n",
+		   utsname()->release, num_online_cpus(), HZ,
+		   wqd_run.name ?: "-", wqd_state_names[wqd_run.state]);
+	seq_printf(m, "# Documentation/core-api/workqueue.rst, \"Example Execution Scenarios\":\n"
+		   "# w0 burns the CPU for 1 unit, sleeps 2, burns 1; w1 and w2 burn 1, sleep 2;\n"
+		   "# all three are queued at once on one CPU. 1 unit = %u us (bench/scen_unit_us),\n"
+		   "# a burn counts time on the CPU. Times: ms since w0 was queued.\n",
+		   wqd_run.p[WQD_P_SCEN_UNIT_US]);
+	seq_puts(m, "# documented: original = the single-worker queue that serialises; cmwq>=3,\n"
+		 "# cmwq=2 = cmwq with that max_active; cpu_int = w1 and w2 on a WQ_CPU_INTENSIVE\n"
+		 "# queue, w0 on wq_percpu; - = not in the documentation. workers: distinct tasks\n"
+		 "# that ran the items; peak: most items running at once.\n");
+	seq_printf(m, "%-18s %-10s %3s %7s %4s %8s %7s %7s  %s\n", "configuration",
+		   "documented", "cpu", "workers", "peak", "done_ms", "doc_ms",
+		   "diff_ms", "overlapping");
+	for (ci = 0; ci < WQD_NR_SCEN; ci++) {
+		const struct wqd_scen_cfg *cfg = &wqd_scen_cfgs[ci];
+		const struct wqd_scen_result *r = &wqd_scen_results[ci];
+
+		if (!r->valid)
+			continue;
+		wqd_ms_fmt(done, sizeof(done), r->done, false);
+		strscpy(doc, "-", sizeof(doc));
+		strscpy(diff, "-", sizeof(diff));
+		if (cfg->doc) {
+			u64 d = wqd_scen_doc_ns(cfg->doc->done);
+
+			wqd_ms_fmt(doc, sizeof(doc), d, false);
+			wqd_ms_fmt(diff, sizeof(diff), (s64)(r->done - d), true);
+		}
+		wqd_scen_overlaps_fmt(ov, sizeof(ov), r->overlaps);
+		seq_printf(m, "%-18s %-10s %3d %7u %4u %8s %7s %7s  %s\n",
+			   cfg->name, cfg->doc ? cfg->doc->name : "-", r->cpu,
+			   r->workers, r->peak, done, doc, diff, ov);
+	}
+	seq_printf(m, "\n%-18s %-4s %-16s %6s %3s %7s %7s %7s %7s %7s %9s %7s\n",
+		   "configuration", "item", "mechanism", "pid", "cpu", "queued",
+		   "start", "sleep", "wake", "end", "doc_start", "doc_end");
+	for (ci = 0; ci < WQD_NR_SCEN; ci++) {
+		const struct wqd_scen_cfg *cfg = &wqd_scen_cfgs[ci];
+		const struct wqd_scen_result *r = &wqd_scen_results[ci];
+
+		if (!r->valid)
+			continue;
+		for (i = 0; i < WQD_SCEN_ITEMS; i++) {
+			const struct wqd_scen_item *it = &r->item[i];
+			const u64 ns[5] = { it->queued, it->start, it->sleep,
+					    it->wake, it->end };
+
+			for (k = 0; k < ARRAY_SIZE(ns); k++)
+				wqd_ms_fmt(t[k], sizeof(t[k]), ns[k], false);
+			strscpy(ds, "-", sizeof(ds));
+			strscpy(de, "-", sizeof(de));
+			if (cfg->doc) {
+				wqd_ms_fmt(ds, sizeof(ds),
+					   wqd_scen_doc_ns(cfg->doc->item[i][0]),
+					   false);
+				wqd_ms_fmt(de, sizeof(de),
+					   wqd_scen_doc_ns(cfg->doc->item[i][1]),
+					   false);
+			}
+			seq_printf(m, "%-18s w%-3u %-16s %6d %3d %7s %7s %7s %7s %7s %9s %7s\n",
+				   cfg->name, i, wqd_mechs[it->mech].name,
+				   it->pid, it->cpu, t[0], t[1], t[2], t[3],
+				   t[4], ds, de);
+		}
+	}
+unlock:
+	mutex_unlock(&wqd_lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(wqd_scenario);
+
+/* scenario.csv: one line per item, times in ns since w0 was queued. */
+static int wqd_scenario_csv_show(struct seq_file *m, void *v)
+{
+	unsigned int ci, i;
+
+	seq_puts(m, "config,documented,item,mechanism,pid,cpu,queued_ns,start_ns,sleep_ns,wake_ns,end_ns,doc_start_ns,doc_end_ns,done_ns,doc_done_ns,workers,peak,queue_cpu\n");
+	mutex_lock(&wqd_lock);
+	for (ci = 0; ci < WQD_NR_SCEN; ci++) {
+		const struct wqd_scen_cfg *cfg = &wqd_scen_cfgs[ci];
+		const struct wqd_scen_result *r = &wqd_scen_results[ci];
+		const struct wqd_scen_doc *doc = cfg->doc;
+
+		if (!r->valid)
+			continue;
+		for (i = 0; i < WQD_SCEN_ITEMS; i++) {
+			const struct wqd_scen_item *it = &r->item[i];
+
+			seq_printf(m, "%s,%s,w%u,%s,%d,%d,%llu,%llu,%llu,%llu,%llu,",
+				   cfg->name, doc ? doc->name : "", i,
+				   wqd_mechs[it->mech].name, it->pid, it->cpu,
+				   it->queued, it->start, it->sleep, it->wake,
+				   it->end);
+			if (doc)
+				seq_printf(m, "%llu,%llu,%llu,%llu,",
+					   wqd_scen_doc_ns(doc->item[i][0]),
+					   wqd_scen_doc_ns(doc->item[i][1]),
+					   r->done, wqd_scen_doc_ns(doc->done));
+			else
+				seq_printf(m, ",,%llu,,", r->done);
+			seq_printf(m, "%u,%u,%d\n", r->workers, r->peak, r->cpu);
+		}
+	}
+	mutex_unlock(&wqd_lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(wqd_scenario_csv);
+
 static int __init wqd_init(void)
 {
 	struct dentry *root = ktd_debugfs_root();
@@ -1809,6 +2379,10 @@ static int __init wqd_init(void)
 					  &wqd_compare_fops);
 	wqd_compare_csv = debugfs_create_file("compare.csv", 0444, root, NULL,
 					      &wqd_compare_csv_fops);
+	wqd_scenario = debugfs_create_file("scenario", 0444, root, NULL,
+					   &wqd_scenario_fops);
+	wqd_scenario_csv = debugfs_create_file("scenario.csv", 0444, root, NULL,
+					       &wqd_scenario_csv_fops);
 	pr_info("loaded: echo sweep > /sys/kernel/debug/kthread_demo/bench/run\n");
 	return 0;
 }
@@ -1818,6 +2392,8 @@ static void __exit wqd_exit(void)
 	struct task_struct *t;
 
 	/* Files first, so nothing starts a run behind us. */
+	debugfs_remove(wqd_scenario_csv);
+	debugfs_remove(wqd_scenario);
 	debugfs_remove(wqd_compare_csv);
 	debugfs_remove(wqd_compare);
 	debugfs_remove(wqd_bench_dir);

@@ -601,12 +601,12 @@ static struct kunit_case ktd_pool_cases[] = {
 	KUNIT_CASE(ktd_test_park_unpark),
 	KUNIT_CASE(ktd_test_iterations_finish),
 	KUNIT_CASE(ktd_test_freezable),
-	KUNIT_CASE(ktd_test_cpu_hotplug_parks),
+	KUNIT_CASE_SLOW(ktd_test_cpu_hotplug_parks),
 	KUNIT_CASE(ktd_test_create_holds_before_run),
 	KUNIT_CASE(ktd_test_start_parked),
 	KUNIT_CASE(ktd_test_init_bounds),
-	KUNIT_CASE(ktd_test_refused_store_changes_nothing),
-	KUNIT_CASE(ktd_test_hotplug_freezable),
+	KUNIT_CASE_SLOW(ktd_test_refused_store_changes_nothing),
+	KUNIT_CASE_SLOW(ktd_test_hotplug_freezable),
 	KUNIT_CASE(ktd_test_priority_concurrent),
 	{}
 };

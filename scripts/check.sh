@@ -10,7 +10,8 @@
 #             6.1 headers and the 6.12 test tree
 #   debug     the guest tests (scripts/jobs/test-*.sh) and the KUnit
 #             suites on the debug test kernel
-#   distro    the guest tests on Debian's own 6.1 kernel
+#   distro    the guest tests on Debian's own 6.1 kernel, in reverse order
+#             (ktd.order=reverse), to prove they do not depend on it
 #   selftest  proof that a WARN and a failing KUnit case fail a run
 #   ult       the user-level thread library's self-test (host, static)
 #   dkms      make install/uninstall and a DKMS add, build, install,
@@ -20,66 +21,22 @@
 #   kunit     only the KUnit suites on the debug kernel (`make kunit`), the
 #             quick loop: without the end-of-run kmemleak scan, which
 #             the debug phase runs over the same suites
-# Every KUnit case and guest test counts on its own.
+# Each guest boot counts once (sentinel reached, no kernel splat: ktd_vm
+# in lib.sh), and so does every KUnit case and guest test; the cases
+# skipped are counted on the line before the last.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-passed=0 failed=0 skipped=0
-pass() { passed=$((passed + 1)); printf 'PASS  %s\n' "$*"; }
-fail() { failed=$((failed + 1)); printf 'FAIL  %s\n' "$*"; }
 step() { printf '\n=== %s  (t=%ds)\n' "$*" "$SECONDS"; }
-
-# ktap_tally GUEST.LOG LABEL MIN_DOCS: parse each KTAP document the guest
-# printed with kunit.py and add its cases to the totals. Fewer documents
-# than expected, or a document with no test, is a failure.
-ktap_tally() {
-	local log=$1 label=$2 want=$3 dir=${1%.log}-ktap doc docs base name p f s n=0
-	local pids=() pid
-	rm -rf "$dir"
-	mapfile -t docs < <("$KTD_TOP/scripts/ktap-split.sh" "$log" "$dir")
-	# kunit.py parses each document; they are independent, so in parallel.
-	for doc in "${docs[@]}"; do
-		base=${doc%.ktap}
-		{
-			python3 "$src/tools/testing/kunit/kunit.py" parse --json="$base.json" \
-				"$doc" >"$base.txt" 2>&1
-			python3 "$KTD_TOP/scripts/ktap-count.py" "$base.json" \
-				>"$base.count" 2>/dev/null || echo "0 0 0" >"$base.count"
-		} &
-		pids+=($!)
-	done
-	# Wait for each by pid: once, a bare `wait` here let the loop below
-	# find a document whose count was not written yet.
-	for pid in "${pids[@]}"; do
-		wait "$pid" || true
-	done
-	for doc in "${docs[@]}"; do
-		n=$((n + 1)) base=${doc%.ktap} name=${doc##*/}
-		name=${name%.ktap} name=${name#*-}
-		read -r p f s <"$base.count" || { p=0 f=0 s=0; }
-		if [ $((p + f + s)) -eq 0 ]; then
-			fail "$label, $name: no test results (see $doc)"
-			continue
-		fi
-		passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
-		printf '%s  %s, %s: %d passed, %d failed, %d skipped (kunit.py parse)\n' \
-			"$([ "$f" -eq 0 ] && echo PASS || echo FAIL)" "$label" "$name" "$p" "$f" "$s"
-		[ "$f" -eq 0 ] || sed -E 's/^\[[0-9:]+\] //' "$base.txt" |
-			grep -E 'FAILED|CRASHED|ERROR|# ' | head -n 20 | sed 's/^/      /'
-	done
-	[ "$n" -ge "$want" ] ||
-		fail "$label: $n KTAP documents in $log, expected at least $want"
-}
-
 # clean_build LOG NAME: the build succeeded with no compiler or sparse
 # warning at all.
 clean_build() {
 	local log=$1 name=$2 rc=$3
 	if [ "$rc" -eq 0 ] && ! grep -qE 'warning:|error:' "$log"; then
-		pass "$name"
+		ktd_pass "$name"
 	else
-		fail "$name (see $log)"
-		grep -E 'warning:|error:' "$log" | head -n 20 | sed 's/^/      /'
+		ktd_fail "$name (see $log)"
+		grep -E 'warning:|error:|ERROR:' "$log" | ktd_indent || true
 	fi
 }
 
@@ -92,17 +49,10 @@ for p in "${phases[@]}"; do
 	esac
 done
 
-# built KDIR DIR NAME: the modules for KDIR, built in DIR unless the static
-# phase already did (with W=1 C=2) in this run.
-built() {
-	[ -f "$2/kthread_demo.ko" ] && return 0
-	ktd_build "$1" "$2" || fail "$3 build (see $2/build.log)"
-}
-
 step "dependencies and the debug test kernel"
 ktd_deps
 kobj=$("$KTD_TOP/scripts/build-kernel.sh")
-src=$(ktd_kernel_src "$kobj")
+KTD_KSRC=$(ktd_kernel_src "$kobj")
 distro=$(ktd_distro_kver)
 echo "test kernel: $kobj"
 echo "distro kernel: $distro"
@@ -111,24 +61,38 @@ rm -rf "$out"
 mkdir -p "$out"
 
 b12=$out/build-6.12 b61=$out/build-6.1
+bzimage=$kobj/arch/x86/boot/bzImage
+jobs=$KTD_TOP/scripts/jobs
+# The guest tests: each scripts/jobs/test-*.sh loads what it needs.
+mapfile -t gtests < <(ls "$jobs"/test-*.sh)
+
+# built KDIR DIR NAME: the modules for KDIR, built in DIR unless the static
+# phase already did (with W=1 C=2) in this run.
+built() {
+	[ -f "$2/kthread_demo.ko" ] && return 0
+	ktd_build "$1" "$2" || ktd_fail "$3 build (see $2/build.log)"
+}
+
+# nkunit DIR: how many KUnit suite modules DIR/kunit holds.
+nkunit() { find "$1/kunit" -name '*_test.ko' 2>/dev/null | wc -l; }
 
 phase_static() {
 	step "static checks"
 	# The kernel code; scripts/ult is user space, checked in phase_ult.
 	mapfile -t sources < <(cd "$KTD_TOP" && git ls-files -co --exclude-standard -- \
 		'*.c' '*.h' ':!scripts/ult/*')
-	if cp_out=$(cd "$KTD_TOP" && perl "$src/scripts/checkpatch.pl" --strict --no-tree \
+	if cp_out=$(cd "$KTD_TOP" && perl "$KTD_KSRC/scripts/checkpatch.pl" --strict --no-tree \
 		--terse --show-types --ignore LINUX_VERSION_CODE -f "${sources[@]}" 2>&1) &&
 		! grep -qE 'ERROR|WARNING|CHECK' <<<"$cp_out"; then
-		pass "checkpatch --strict (${#sources[@]} files)"
+		ktd_pass "checkpatch --strict (${#sources[@]} files)"
 	else
-		fail "checkpatch --strict"
-		grep -E 'ERROR|WARNING|CHECK' <<<"$cp_out" | head -n 20 | sed 's/^/      /'
+		ktd_fail "checkpatch --strict"
+		grep -E 'ERROR|WARNING|CHECK' <<<"$cp_out" | ktd_indent || true
 	fi
-	rc=0; ktd_build "/lib/modules/$distro/build" "$out/build-6.1" W=1 C=2 || rc=$?
-	clean_build "$out/build-6.1/build.log" "W=1 C=2 build against Debian $distro headers" $rc
-	rc=0; ktd_build "$kobj" "$out/build-6.12" W=1 C=2 || rc=$?
-	clean_build "$out/build-6.12/build.log" "W=1 C=2 build against the 6.12 test kernel (with kunit/)" $rc
+	rc=0; ktd_build "/lib/modules/$distro/build" "$b61" W=1 C=2 || rc=$?
+	clean_build "$b61/build.log" "W=1 C=2 build against Debian $distro headers" $rc
+	rc=0; ktd_build "$kobj" "$b12" W=1 C=2 || rc=$?
+	clean_build "$b12/build.log" "W=1 C=2 build against the 6.12 test kernel (with kunit/)" $rc
 	# clang: Debian's headers and the test kernel are configured for gcc
 	# and pass gcc-only flags, so clang gets a tree of its own, configured
 	# with LLVM=1 and prepared for module builds (about a minute, cached).
@@ -148,99 +112,72 @@ phase_static() {
 phase_kunit() {
 	local mods
 	step "KUnit suites on the debug test kernel"
-	t0=$SECONDS
-	if mods=$(ktd_build_cached "$kobj") &&
-		"$KTD_TOP/scripts/mkinitramfs.sh" "$out/kunit.cpio" "$KTD_TOP/scripts/jobs/kunit.sh" \
-			"$KTD_TOP/scripts/guest-ktap.sh" "$mods"/*.ko "$mods"/kunit/*.ko &&
-		"$KTD_TOP/scripts/run-vm.sh" -m 320M -a ktd.leakscan=0 -t 600 "$kobj/arch/x86/boot/bzImage" \
-			"$out/kunit.cpio" "$out/kunit"; then
-		pass "KUnit run: sentinel reached, no splat ($((SECONDS - t0)) s)"
-	else
-		fail "KUnit run (logs in $out/kunit)"
-	fi
-	ktap_tally "$out/kunit/guest.log" "6.12 debug kernel" \
-		"$(find "${mods:-/nonexistent}/kunit" -name '*_test.ko' 2>/dev/null | wc -l)"
+	mods=$(ktd_build_cached "$kobj") || { ktd_fail "6.12 module build"; return; }
+	ktd_vm_check "KUnit" -t 600 -m 320M -a ktd.leakscan=0 "$bzimage" "$out/kunit" \
+		"$jobs/kunit.sh" "$mods"/*.ko "$mods"/kunit/*.ko
+	ktd_ktap_tally "$out/kunit/guest.log" "6.12 debug kernel" "$(nkunit "$mods")"
 }
 
-mapfile -t gtests < <(ls "$KTD_TOP"/scripts/jobs/test-*.sh)
+# guest_tests LABEL KERNEL DIR MODULES-DIR [APPEND]: each guest test job
+# in a boot of its own, with its own time bound and kmemleak scan.
+guest_tests() {
+	local label=$1 kernel=$2 dir=$3 mods=$4 append=${5:-} t name
+	for t in "${gtests[@]}"; do
+		name=${t##*/} name=${name%.sh}
+		ktd_vm_check "$label, $name" -t 900 -a "$append" "$kernel" "$dir-$name" \
+			"$t" "$mods"/*.ko
+		ktd_ktap_tally "$dir-$name/guest.log" "$label" 1
+	done
+}
 
 phase_debug() {
 	step "guest tests and KUnit suites on the debug test kernel"
 	built "$kobj" "$b12" "6.12"
-	# Guest tests are scripts/jobs/test-*.sh; each loads what it needs.
-	{
-		for t in "${gtests[@]}"; do
-			echo "sh -e /${t##*/}"
-		done
-		echo "sh -e /kunit.sh"
-	} >"$out/debug-job.sh"
-	t0=$SECONDS
-	if "$KTD_TOP/scripts/mkinitramfs.sh" "$out/debug.cpio" "$out/debug-job.sh" \
-		"$KTD_TOP/scripts/guest-ktap.sh" "${gtests[@]}" "$KTD_TOP/scripts/jobs/kunit.sh" \
-		"$b12"/*.ko "$b12"/kunit/*.ko &&
-		"$KTD_TOP/scripts/run-vm.sh" -t 600 "$kobj/arch/x86/boot/bzImage" \
-		"$out/debug.cpio" "$out/debug"; then
-		pass "debug kernel run: sentinel reached, no splat ($((SECONDS - t0)) s)"
-	else
-		fail "debug kernel run (logs in $out/debug)"
-	fi
-	nkunit=$(find "$b12/kunit" -name '*_test.ko' 2>/dev/null | wc -l)
-	ktap_tally "$out/debug/guest.log" "6.12 debug kernel" $((${#gtests[@]} + nkunit))
-
+	guest_tests "6.12 debug kernel" "$bzimage" "$out/debug" "$b12"
+	ktd_vm_check "6.12 debug kernel, KUnit" -t 600 "$bzimage" "$out/debug-kunit" \
+		"$jobs/kunit.sh" "$b12"/*.ko "$b12"/kunit/*.ko
+	ktd_ktap_tally "$out/debug-kunit/guest.log" "6.12 debug kernel" "$(nkunit "$b12")"
 }
 
+# The same guest tests in the other order, jobs and the tests in each job
+# (ktd.order=reverse): no test may depend on what an earlier one left.
 phase_distro() {
-	step "guest tests on Debian's $distro kernel"
+	step "guest tests on Debian's $distro kernel, in reverse order"
 	built "/lib/modules/$distro/build" "$b61" "6.1"
-	for t in "${gtests[@]}"; do
-		echo "sh -e /${t##*/}"
-	done >"$out/distro-job.sh"
-	t0=$SECONDS
-	if "$KTD_TOP/scripts/mkinitramfs.sh" "$out/distro.cpio" "$out/distro-job.sh" \
-		"$KTD_TOP/scripts/guest-ktap.sh" "${gtests[@]}" "$b61"/*.ko &&
-		"$KTD_TOP/scripts/run-vm.sh" -t 600 "/boot/vmlinuz-$distro" \
-		"$out/distro.cpio" "$out/distro"; then
-		pass "Debian $distro run: sentinel reached, no splat ($((SECONDS - t0)) s)"
-	else
-		fail "Debian $distro run (logs in $out/distro)"
-	fi
-	ktap_tally "$out/distro/guest.log" "Debian $distro" ${#gtests[@]}
-
+	mapfile -t gtests < <(printf '%s\n' "${gtests[@]}" | tac)
+	guest_tests "Debian $distro" "/boot/vmlinuz-$distro" "$out/distro" "$b61" \
+		ktd.order=reverse
+	mapfile -t gtests < <(printf '%s\n' "${gtests[@]}" | tac)
 }
 
+# A run that must fail: judged clean, or failed for another reason than
+# the WARN, is a failure of the harness.
 phase_selftest() {
+	local why doc p=0 f=0
 	step "harness self-test: a WARN and a failing KUnit case must fail a run"
 	built "$kobj" "$b12" "6.12"
-	rc=0
-	make -C "$kobj" M="$b12/scripts/selftest" modules >"$out/selftest-build.log" 2>&1 || rc=$?
-	if [ $rc -ne 0 ]; then
-		fail "harness self-test module build (see $out/selftest-build.log)"
-	else
-		"$KTD_TOP/scripts/mkinitramfs.sh" "$out/selftest.cpio" \
-			"$KTD_TOP/scripts/jobs/selftest.sh" "$KTD_TOP/scripts/guest-ktap.sh" \
-			"$b12/scripts/selftest/ktd_selftest.ko"
-		if "$KTD_TOP/scripts/run-vm.sh" -t 300 "$kobj/arch/x86/boot/bzImage" \
-			"$out/selftest.cpio" "$out/selftest" 2>"$out/selftest.verdict"; then
-			fail "harness self-test: a run with a WARN was judged clean"
-		elif grep -q 'kernel splat' "$out/selftest.verdict" &&
-			grep -q 'deliberate warning' "$out/selftest/console.log"; then
-			pass "harness self-test: the WARN failed the run"
-		else
-			fail "harness self-test: run failed, but not for the WARN ($out/selftest.verdict)"
-		fi
-		doc=$("$KTD_TOP/scripts/ktap-split.sh" "$out/selftest/guest.log" "$out/selftest/ktap" |
-			head -n 1)
-		python3 "$src/tools/testing/kunit/kunit.py" parse --json="$out/selftest.json" \
-			"${doc:-/dev/null}" >/dev/null 2>&1 || true
-		read -r p f s < <(python3 "$KTD_TOP/scripts/ktap-count.py" "$out/selftest.json" 2>/dev/null ||
-			echo "0 0 0")
-		if [ "$f" -eq 1 ] && [ "$p" -eq 0 ]; then
-			pass "harness self-test: kunit.py reported the failing case as failed"
-		else
-			fail "harness self-test: expected 1 failed KUnit case, got $p passed, $f failed"
-		fi
+	if ! make -C "$kobj" M="$b12/scripts/selftest" modules >"$out/selftest-build.log" 2>&1; then
+		ktd_fail "harness self-test module build (see $out/selftest-build.log)"
+		return
 	fi
-
+	if why=$(ktd_vm -t 300 "$bzimage" "$out/selftest" "$jobs/selftest.sh" \
+		"$b12/scripts/selftest/ktd_selftest.ko" 2>&1); then
+		ktd_fail "harness self-test: a run with a WARN was judged clean"
+	elif grep -q 'kernel splat' <<<"$why" &&
+		grep -q 'deliberate warning' "$out/selftest/console.log"; then
+		ktd_pass "harness self-test: the WARN failed the run"
+	else
+		ktd_fail "harness self-test: run failed, but not for the WARN"
+		ktd_indent <<<"$why"
+	fi
+	doc=$("$KTD_TOP/scripts/ktap-split.sh" "$out/selftest/guest.log" "$out/selftest/ktap" |
+		head -n 1) || true
+	[ -z "$doc" ] || { ktd_ktap_parse "$doc"; read -r p f _ <"${doc%.ktap}.count"; }
+	if [ "$f" -eq 1 ] && [ "$p" -eq 0 ]; then
+		ktd_pass "harness self-test: kunit.py reported the failing case as failed"
+	else
+		ktd_fail "harness self-test: expected 1 failed KUnit case, got $p passed, $f failed"
+	fi
 }
 
 phase_ult() {
@@ -249,25 +186,25 @@ phase_ult() {
 	# Kernel style, minus what user space cannot follow: stdint types,
 	# volatile sig_atomic_t for the signal handler, and ult.h's own
 	# definitions of __noreturn, __printf and noinline (the code uses them).
-	if cp_out=$(cd "$KTD_TOP" && perl "$src/scripts/checkpatch.pl" --strict --no-tree \
+	if cp_out=$(cd "$KTD_TOP" && perl "$KTD_KSRC/scripts/checkpatch.pl" --strict --no-tree \
 		--terse --show-types -f scripts/ult/*.[ch] \
 		--ignore PREFER_KERNEL_TYPES,VOLATILE,PREFER_DEFINED_ATTRIBUTE_MACRO \
 		2>&1) && ! grep -qE 'ERROR|WARNING|CHECK' <<<"$cp_out"; then
-		pass "checkpatch --strict scripts/ult (user-space rules)"
+		ktd_pass "checkpatch --strict scripts/ult (user-space rules)"
 	else
-		fail "checkpatch --strict scripts/ult"
-		grep -E 'ERROR|WARNING|CHECK' <<<"$cp_out" | head -n 20 | sed 's/^/      /'
+		ktd_fail "checkpatch --strict scripts/ult"
+		grep -E 'ERROR|WARNING|CHECK' <<<"$cp_out" | ktd_indent || true
 	fi
 	if bin=$("$KTD_TOP/scripts/ult-bench.sh" --build-only 2>"$out/ult-build.log"); then
-		pass "ultbench: static build with -Wall -Wextra, no warnings"
+		ktd_pass "ultbench: static build with -Wall -Wextra, no warnings"
 		{
 			echo "KTD-KTAP-BEGIN ult"
 			timeout -k 5 120 "$bin" --selftest || true
 			echo "KTD-KTAP-END"
 		} >"$out/ult.log" 2>&1
-		ktap_tally "$out/ult.log" "host" 1
+		ktd_ktap_tally "$out/ult.log" "host" 1
 	else
-		fail "ultbench build (see $out/ult-build.log)"
+		ktd_fail "ultbench build (see $out/ult-build.log)"
 	fi
 }
 
@@ -277,34 +214,25 @@ phase_dkms() {
 	# Each step prints its own PASS/FAIL line; count them as ours.
 	while IFS= read -r line; do
 		case $line in
-		"PASS  "*) pass "${line#PASS  }" ;;
-		"FAIL  "*) fail "${line#FAIL  }" ;;
+		"PASS  "*) ktd_pass "${line#PASS  }" ;;
+		"FAIL  "*) ktd_fail "${line#FAIL  }" ;;
 		*) printf '      %s\n' "$line" ;;
 		esac
 	done < <("$KTD_TOP/scripts/dkms-check.sh" 2>&1 || echo "FAIL  scripts/dkms-check.sh exited with an error")
 }
 
 phase_torture() {
-	local n verdict
+	local n verdict log=$out/torture/guest.log
 	step "torture on the debug test kernel"
 	built "$kobj" "$b12" "6.12"
-	t0=$SECONDS
-	if "$KTD_TOP/scripts/mkinitramfs.sh" "$out/torture.cpio" \
-		"$KTD_TOP/scripts/jobs/torture.sh" "$KTD_TOP/scripts/guest-ktap.sh" "$b12"/*.ko &&
-		"$KTD_TOP/scripts/run-vm.sh" -t 1200 "$kobj/arch/x86/boot/bzImage" \
-			"$out/torture.cpio" "$out/torture" 2>"$out/torture.verdict"; then
-		pass "torture run: sentinel reached, no splat ($((SECONDS - t0)) s)"
-	else
-		fail "torture run (logs in $out/torture)"
-		sed 's/^/      /' "$out/torture.verdict" | head -n 20
-	fi
-	ktap_tally "$out/torture/guest.log" "6.12 debug kernel" 1
+	ktd_vm_check "torture" -t 1200 "$bzimage" "$out/torture" "$jobs/torture.sh" "$b12"/*.ko
+	ktd_ktap_tally "$log" "6.12 debug kernel" 1
 	n=$("$KTD_TOP/scripts/splats.sh" "$out/torture/console.log" | wc -l || true)
 	verdict=SUCCESS
-	grep -q '^not ok' "$out/torture/guest.log" && verdict=FAILURE
+	grep -q '^not ok' "$log" && verdict=FAILURE
 	[ "$n" -eq 0 ] || verdict=FAILURE
-	grep -q '^TORTURE ' "$out/torture/guest.log" || verdict=FAILURE
-	echo "torture: $(sed -n 's/^TORTURE //p' "$out/torture/guest.log") splats=$n: $verdict"
+	grep -q '^TORTURE ' "$log" || verdict=FAILURE
+	echo "torture: $(sed -n 's/^TORTURE //p' "$log") splats=$n: $verdict"
 }
 
 for p in "${phases[@]}"; do
@@ -312,6 +240,4 @@ for p in "${phases[@]}"; do
 done
 
 printf '\nall checks done in %d s\n' "$SECONDS"
-[ $skipped -eq 0 ] || echo "($skipped skipped: cases the guest could not host, see above)"
-echo "$passed passed, $failed failed"
-[ $failed -eq 0 ]
+ktd_summary "cases the guest could not host"

@@ -17,12 +17,12 @@ rm -rf "$out"
 mkdir -p "$out"
 ktd_log "building the modules for Debian $distro (cached while the sources do not change)"
 mods=$(ktd_build_cached "/lib/modules/$distro/build") || exit 1
-"$KTD_TOP/scripts/mkinitramfs.sh" "$out/demo.cpio" "$KTD_TOP/scripts/jobs/demo.sh" \
-	"$mods/kthread_demo.ko" "$mods/workqueue_demo.ko"
 ktd_log "booting Debian $distro in QEMU (TCG, 2 vCPUs; about 20 s)"
-if "$KTD_TOP/scripts/run-vm.sh" -s -t 300 "/boot/vmlinuz-$distro" \
-	"$out/demo.cpio" "$out/vm"; then
-	ktd_log "demo done: module loaded, shown and unloaded cleanly (kernel log: $out/vm/console.log)"
-else
+ktd_vm -s -t 300 "/boot/vmlinuz-$distro" "$out/vm" "$KTD_TOP/scripts/jobs/demo.sh" \
+	"$mods/kthread_demo.ko" "$mods/workqueue_demo.ko" ||
 	ktd_die "demo failed (kernel log: $out/vm/console.log)"
-fi
+ktd_log "demo done: module loaded, shown and unloaded cleanly (kernel log: $out/vm/console.log)"
+# The same machine drawn over time: the workqueue documentation's example
+# on each workqueue flavour, as pictures and a Perfetto trace.
+ktd_log "timelines: the cmwq example of Documentation/core-api/workqueue.rst (a second boot, about 30 s)"
+"$KTD_TOP/scripts/timeline.sh"

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # The guest library: what every guest job (scripts/jobs/*.sh, busybox sh)
-# shares. Source it as /guest-ktap.sh (to be renamed guest-lib.sh).
+# shares. Source it as /guest-ktap.sh (every guest gets it at its root).
 #
 # Paths:   SYS DBG BENCH TR EV CPU1
 # Limits:  ktd_max_threads, KTD_PERIOD_MAX, KTD_NICE_MIN/MAX, ktd_workloads
@@ -9,6 +9,7 @@
 #          FIELD, loops_of NAME, nr_ktd_threads, nr_wqd_threads
 # Waiting: wait_for CMD... (10 s), wait_secs SECS CMD..., moving NAME [SECS],
 #          bench_state, bench_wait STATE SECS, bench_run NAME SECS
+#          no_other_cpu CMD... (QEMU 7.2 TCG: code patching with CPU 1 off)
 # Fixture: ktd_fresh [PARAM=VALUE...] loads kthread_demo afresh, wqd_fresh
 #          loads workqueue_demo afresh on top; ktd_clean unloads both and
 #          puts CPU 1 and the suspend test mode back
@@ -145,6 +146,27 @@ bench_run() {
 		sed 's/^/    # /' $BENCH/status
 		return 1
 	}
+}
+
+# no_other_cpu CMD...: run CMD with CPU 1 offline, for a command that
+# rewrites kernel code while it runs: turning a trace event or another
+# static key on or off puts an int3 on each site, then the new bytes.
+# QEMU 7.2's multi-threaded TCG (Debian 12's QEMU) can translate the passing
+# int3 on the other vCPU and keep running that stale translation after the
+# bytes are restored: that vCPU loops on the int3 with interrupts off (an
+# int3 Oops on 6.12) and the guest hangs. Fixed in QEMU 8.1 (commit
+# deba78709ae8, "accel/tcg: Always lock pages before translation"). With
+# no other vCPU running, nothing can. A real test VM does not need this.
+no_other_cpu() {
+	_down=
+	if [ -w $CPU1 ] && [ "$(cat $CPU1)" = 1 ]; then
+		echo 0 >$CPU1
+		_down=1
+	fi
+	_rc=0
+	"$@" || _rc=$?
+	[ -z "$_down" ] || echo 1 >$CPU1
+	return $_rc
 }
 
 # ---- fixture ------------------------------------------------------------

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
 # Shared helpers for the kthread-demo scripts. Source it; do not run it.
 #
 # Paths:
@@ -7,6 +8,14 @@
 #              builds), default ${XDG_CACHE_HOME:-$HOME/.cache}/kthread-demo
 #   KTD_OUT    per-run artefacts (logs, initramfs, built modules), default
 #              $KTD_CACHE/out
+#   KTD_KSRC   the kernel source tree whose kunit.py parses KTAP; set it
+#              (ktd_kernel_src) before ktd_ktap_parse or ktd_ktap_tally
+#
+# What is here: packages (ktd_need, ktd_deps), kernels and module builds
+# (ktd_distro_kver, ktd_build, ktd_build_cached, ktd_kernel_src), guests
+# (ktd_pack, and ktd_vm: pack, boot, wait for the sentinel, judge), and
+# counting for scripts that end with "N passed, N failed" (ktd_pass,
+# ktd_fail, ktd_vm_check, ktd_ktap_tally, ktd_summary).
 
 KTD_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 KTD_CACHE=${KTD_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kthread-demo}
@@ -52,7 +61,7 @@ ktd_deps() {
 # that also has its headers.
 ktd_distro_kver() {
 	local v
-	for v in $(ls -1 /lib/modules 2>/dev/null | grep '^6\.1\.' | sort -rV); do
+	for v in $(cd /lib/modules 2>/dev/null && printf '%s\n' 6.1.* | sort -rV); do
 		if [ -e "/lib/modules/$v/build/Makefile" ] && [ -e "/boot/vmlinuz-$v" ]; then
 			echo "$v"
 			return 0
@@ -101,13 +110,199 @@ ktd_build_cached() {
 			{ ktd_log "module build failed, see $dir/build.log"; return 1; }
 		touch "$dir/.complete"
 	fi
-	# Keep the ten newest builds.
+	# Keep the ten newest builds (their names are hex keys).
+	# shellcheck disable=SC2012
 	ls -1dt "$KTD_CACHE"/modules/*/ 2>/dev/null | tail -n +11 | xargs -r rm -rf
 	echo "$dir"
 }
 
-# The kernel source tree that built the test kernel (for kunit.py and
-# checkpatch): the O= build directory's Makefile names it.
+# ktd_kernel_src KDIR: the kernel source tree that built the test kernel
+# in KDIR (for kunit.py and checkpatch): the O= build directory's Makefile
+# names it.
 ktd_kernel_src() {
 	sed -n 's/^include \(.*\)\/Makefile$/\1/p' "$1/Makefile"
+}
+
+# ---- guests -----------------------------------------------------------------
+
+# ktd_pack OUT.cpio JOB [FILE...]: a busybox-static initramfs for one guest
+# run. JOB becomes /job.sh, which scripts/guest-init (the guest's /init)
+# runs; the guest library scripts/guest-ktap.sh, which every job may
+# source, and each FILE go into / under their base names (.ko files,
+# other jobs, tools).
+ktd_pack() {
+	local out=$1 job=$2 root rc=0
+	shift 2
+	root=$(mktemp -d) || return 1
+	mkdir -p "$root"/{bin,sbin,dev,proc,sys,tmp} &&
+		cp /bin/busybox "$root/bin/busybox" &&
+		install -m 0755 "$KTD_TOP/scripts/guest-init" "$root/init" &&
+		install -m 0755 "$job" "$root/job.sh" &&
+		cp "$KTD_TOP/scripts/guest-ktap.sh" "$@" "$root/" &&
+		(cd "$root" && find . -print0 | cpio --null -o -H newc --quiet) >"$out" ||
+		rc=1
+	rm -rf "$root"
+	return $rc
+}
+
+# ktd_vm [-t SECONDS] [-m MEM] [-a APPEND] [-s] KERNEL DIR JOB [FILE...]:
+# one guest run, packed, booted and judged.
+#
+#   -t  time bound for the whole boot (default 300)
+#   -m  guest memory (default 1G)
+#   -a  extra kernel command line (ktd.leakscan=0, ktd.only=, ktd.order=)
+#   -s  stream the job's output to stdout while it runs
+#
+# Packs JOB, the guest library and the FILEs (ktd_pack) into
+# DIR/initramfs.cpio, boots KERNEL with it in QEMU (TCG, 2 vCPUs) under
+# `timeout`, and leaves the kernel console (ttyS0) in DIR/console.log and
+# the job's output (ttyS1) in DIR/guest.log. Returns 0 only if the job printed the sentinel
+# "KTD-DONE rc=0" and the console holds no kernel splat (scripts/splats.sh);
+# otherwise prints why on stderr ("VM FAIL: ...") and returns 1.
+# KTD_KVM=1 opts in to KVM (it hangs on some hosts, so TCG is the default).
+ktd_vm() {
+	local OPTIND opt timeout_s=300 mem=1G append="" stream=0
+	local usage="usage: ktd_vm [-t SECONDS] [-m MEM] [-a APPEND] [-s] KERNEL DIR JOB [FILE...]"
+	while getopts "t:m:a:s" opt; do
+		case $opt in
+		t) timeout_s=$OPTARG ;;
+		m) mem=$OPTARG ;;
+		a) append=$OPTARG ;;
+		s) stream=1 ;;
+		*) ktd_die "$usage" ;;
+		esac
+	done
+	shift $((OPTIND - 1))
+	[ $# -ge 3 ] || ktd_die "$usage"
+	local kernel=$1 dir=$2 job=$3
+	shift 3
+	local console=$dir/console.log guest=$dir/guest.log initrd=$dir/initramfs.cpio
+	mkdir -p "$dir" && rm -f "$console" "$guest" "$initrd" || return 1
+	if ! ktd_pack "$initrd" "$job" "$@"; then
+		echo "VM FAIL: could not pack $initrd (a missing file?)" >&2
+		return 1
+	fi
+
+	local accel=tcg rc=0 sentinel splats fail=()
+	[ "${KTD_KVM:-0}" = 1 ] && accel=kvm
+	# no_timer_check: on a busy host, TCG can miss the boot-time check of
+	# the timer interrupt, and the kernel then panics ("IO-APIC + timer
+	# doesn't work!"), as virtualised guests are known to.
+	local qemu=(timeout -k 5 "$timeout_s" qemu-system-x86_64 -accel "$accel" -smp 2
+		-m "$mem" -nodefaults -display none -no-reboot -kernel "$kernel"
+		-initrd "$initrd" -serial "file:$console"
+		-append "console=ttyS0 panic=-1 oops=panic softlockup_panic=0 no_timer_check $append")
+	if [ $stream = 1 ]; then
+		# rc is qemu's status, not grep's (which fails on no output).
+		"${qemu[@]}" -serial stdio </dev/null | tee "$guest" |
+			grep --line-buffered -v '^KTD-DONE ' || rc=${PIPESTATUS[0]}
+	else
+		"${qemu[@]}" -serial "file:$guest" || rc=$?
+	fi
+	[ -f "$guest" ] && sed -i 's/\r$//' "$guest"
+
+	[ "$rc" -eq 124 ] && fail+=("timed out after ${timeout_s}s")
+	[ "$rc" -ne 0 ] && [ "$rc" -ne 124 ] && fail+=("qemu exited with $rc")
+	sentinel=$(grep -a '^KTD-DONE rc=' "$guest" 2>/dev/null | tail -n 1) || true
+	if [ -z "$sentinel" ]; then
+		fail+=("no sentinel: the guest died or hung before its job finished")
+	elif [ "$sentinel" != "KTD-DONE rc=0" ]; then
+		fail+=("guest job failed ($sentinel)")
+	fi
+	splats=$("$KTD_TOP/scripts/splats.sh" "$console" 2>/dev/null) || true
+	[ -n "$splats" ] && fail+=("kernel splat in $console:"$'\n'"$splats")
+	[ ${#fail[@]} -eq 0 ] && return 0
+	printf 'VM FAIL: %s\n' "${fail[@]}" >&2
+	echo "VM logs: $dir" >&2
+	return 1
+}
+
+# ---- counting -----------------------------------------------------------------
+# Scripts that end with "N passed, N failed" count with these.
+
+KTD_PASSED=0 KTD_FAILED=0 KTD_SKIPPED=0
+ktd_pass() { KTD_PASSED=$((KTD_PASSED + 1)); printf 'PASS  %s\n' "$*"; }
+ktd_fail() { KTD_FAILED=$((KTD_FAILED + 1)); printf 'FAIL  %s\n' "$*"; }
+
+# ktd_vm_check LABEL KTD_VM-ARGS...: one guest run (ktd_vm) counted as one
+# check: PASS (sentinel reached, no splat) or FAIL with the reasons.
+ktd_vm_check() {
+	local label=$1 t0=$SECONDS why
+	shift
+	if why=$(ktd_vm "$@" 2>&1); then
+		ktd_pass "$label run: sentinel reached, no splat ($((SECONDS - t0)) s)"
+	else
+		ktd_fail "$label run ($((SECONDS - t0)) s)"
+		ktd_indent <<<"$why"
+	fi
+}
+
+# ktd_indent: the details under a FAIL line, the first 20 lines.
+ktd_indent() { head -n 20 | sed 's/^/      /'; }
+
+# ktd_summary WHY-SKIPPED: the closing lines: the skipped count and why,
+# then "N passed, N failed". Returns 1 if anything failed.
+ktd_summary() {
+	[ "$KTD_SKIPPED" -eq 0 ] || echo "($KTD_SKIPPED skipped: $1, see above)"
+	echo "$KTD_PASSED passed, $KTD_FAILED failed"
+	[ "$KTD_FAILED" -eq 0 ]
+}
+
+# ktd_ktap_parse DOC.ktap: parse one KTAP document with the kernel's
+# kunit.py into DOC.txt (its report) and DOC.json, and count its cases
+# into DOC.count ("PASSED FAILED SKIPPED"; "0 0 0" if it holds none).
+# KTD_KSRC is the kernel source tree (ktd_kernel_src).
+ktd_ktap_parse() {
+	local base=${1%.ktap}
+	# kunit.py exits 1 when a case failed: the counts still follow.
+	python3 "${KTD_KSRC:?}/tools/testing/kunit/kunit.py" parse --json="$base.json" \
+		"$1" >"$base.txt" 2>&1 || true
+	python3 "$KTD_TOP/scripts/ktap-count.py" "$base.json" >"$base.count" 2>/dev/null ||
+		echo "0 0 0" >"$base.count"
+}
+
+# ktd_ktap_tally [-v] GUEST.LOG LABEL MIN_DOCS: parse each KTAP document
+# the guest printed (scripts/ktap-split.sh) and add its cases to the
+# counts, with a PASS or FAIL line per document (-v: kunit.py's report of
+# every case too). Fewer documents than MIN_DOCS, or a document with no
+# test, is a failure.
+ktd_ktap_tally() {
+	local verbose=0
+	[ "$1" = -v ] && { verbose=1; shift; }
+	local log=$1 label=$2 want=$3 dir=${1%.log}-ktap doc docs base name p f s n=0
+	local pids=() pid
+	rm -rf "$dir"
+	mapfile -t docs < <("$KTD_TOP/scripts/ktap-split.sh" "$log" "$dir" 2>/dev/null)
+	# The documents are independent: parse them in parallel, then wait for
+	# each by pid (a bare `wait` once let a count be read before it was
+	# written).
+	for doc in "${docs[@]}"; do
+		ktd_ktap_parse "$doc" &
+		pids+=($!)
+	done
+	for pid in "${pids[@]}"; do
+		wait "$pid" || true
+	done
+	for doc in "${docs[@]}"; do
+		n=$((n + 1)) base=${doc%.ktap} name=${doc##*/}
+		name=${name%.ktap} name=${name#*-}
+		read -r p f s <"$base.count" || { p=0 f=0 s=0; }
+		if [ $((p + f + s)) -eq 0 ]; then
+			ktd_fail "$label, $name: no test results (see $doc)"
+			continue
+		fi
+		KTD_PASSED=$((KTD_PASSED + p)) KTD_FAILED=$((KTD_FAILED + f))
+		KTD_SKIPPED=$((KTD_SKIPPED + s))
+		printf '%s  %s, %s: %d passed, %d failed, %d skipped (kunit.py parse)\n' \
+			"$([ "$f" -eq 0 ] && echo PASS || echo FAIL)" "$label" "$name" "$p" "$f" "$s"
+		# kunit.py's report without its timestamps: all of it, or what failed
+		if [ $verbose = 1 ]; then
+			sed -E 's/^\[[0-9:]+\] //; s/^/      /' "$base.txt"
+		elif [ "$f" -ne 0 ]; then
+			sed -E 's/^\[[0-9:]+\] //; s/^/      /' "$base.txt" |
+				grep -E 'FAILED|CRASHED|ERROR|# ' | head -n 20 || true
+		fi
+	done
+	[ "$n" -ge "$want" ] ||
+		ktd_fail "$label: $n KTAP documents in $log, expected at least $want"
 }

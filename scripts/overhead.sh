@@ -19,12 +19,10 @@ out=$KTD_OUT/overhead
 rm -rf "$out"
 mkdir -p "$out"
 mods=$(ktd_build_cached "/lib/modules/$distro/build") || exit 1
-printf 'ROUNDS=%s SECS=%s\n. /overhead-job.sh\n' "$rounds" "$secs" >"$out/job.sh"
-cp "$KTD_TOP/scripts/jobs/overhead.sh" "$out/overhead-job.sh"
-"$KTD_TOP/scripts/mkinitramfs.sh" "$out/vm.cpio" "$out/job.sh" \
-	"$out/overhead-job.sh" "$mods/kthread_demo.ko"
+printf 'ROUNDS=%s SECS=%s\n. /overhead.sh\n' "$rounds" "$secs" >"$out/job.sh"
 ktd_log "booting Debian $distro in QEMU (TCG, 2 vCPUs; about $((rounds * secs * 4 + 15)) s)"
-"$KTD_TOP/scripts/run-vm.sh" -t 600 "/boot/vmlinuz-$distro" "$out/vm.cpio" "$out/vm" ||
+ktd_vm -t 600 "/boot/vmlinuz-$distro" "$out/vm" "$out/job.sh" \
+	"$KTD_TOP/scripts/jobs/overhead.sh" "$mods/kthread_demo.ko" ||
 	ktd_die "run failed (logs in $out/vm)"
 grep '^OVERHEAD ' "$out/vm/guest.log" | tee "$out/rounds.txt"
 echo

@@ -5,15 +5,19 @@
 # usage: scripts/splats.sh CONSOLE.LOG
 #
 # A splat is any report of the kernel's detectors: BUG, WARNING, Oops,
-# lockdep, KASAN, kmemleak, debugobjects, hung task, soft lockup, RCU
-# stall, sleeping in atomic context, panic.
+# lockdep, KASAN, KCSAN ("BUG: KCSAN: data-race in ..."), UBSAN, kmemleak,
+# debugobjects, hung task, soft lockup, RCU stall, sleeping in atomic
+# context, panic. Faults injected on purpose are not splats: with
+# verbose=0 fault injection prints nothing, and the allocation failures it
+# causes print at most "page allocation failure" or "vmalloc error"
+# (warn_alloc), which are not matched here.
 set -euo pipefail
 [ $# -eq 1 ] || { echo "usage: $0 CONSOLE.LOG" >&2; exit 2; }
 grep -a -n -E \
 	-e 'BUG:|WARNING:|Oops|general protection fault|Kernel panic' \
 	-e 'possible (recursive|circular) locking|inconsistent lock state|INFO: (trying to register non-static key|lockdep is turned off)' \
 	-e 'suspicious RCU usage|rcu: INFO: .*detected stalls' \
-	-e 'KASAN|UBSAN|ODEBUG:|kmemleak: [0-9]+ new suspected|unreferenced object 0x' \
+	-e 'KASAN|KCSAN:|UBSAN|ODEBUG:|kmemleak: [0-9]+ new suspected|unreferenced object 0x' \
 	-e 'blocked for more than [0-9]+ seconds|soft lockup|hard LOCKUP' \
 	-e 'sleeping function called from invalid context|scheduling while atomic' \
 	-e 'list_(add|del) corruption|refcount_t: ' \

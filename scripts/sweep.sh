@@ -33,13 +33,11 @@ if [ -n "$params" ]; then
 	cp "$params" "$out/sweep.params"
 	files+=("$out/sweep.params")
 fi
-"$KTD_TOP/scripts/mkinitramfs.sh" "$out/sweep.cpio" \
-	"$KTD_TOP/scripts/jobs/sweep.sh" "${files[@]}"
 
 ktd_log "booting Debian $distro in QEMU (TCG, 2 vCPUs) for the sweep"
 vm_ok=1
-"$KTD_TOP/scripts/run-vm.sh" -t 900 "/boot/vmlinuz-$distro" "$out/sweep.cpio" \
-	"$out/vm" || vm_ok=0
+ktd_vm -t 900 "/boot/vmlinuz-$distro" "$out/vm" "$KTD_TOP/scripts/jobs/sweep.sh" \
+	"${files[@]}" || vm_ok=0
 
 # Cut the framed sections out of the guest's output.
 awk -v dir="$out" '
@@ -133,5 +131,5 @@ EOF
 cat "$out/report.txt"
 
 [ $vm_ok = 1 ] || ktd_die "the sweep VM run failed (logs in $out/vm)"
-[ "$(awk '$1 == "state:" { print $2 }' "$out/status")" = done ] ||
+[ "$(awk '$1 == "state:" { print $2 }' "$out/status")" = "done" ] ||
 	ktd_die "the sweep did not finish: $(tr '\n' ' ' <"$out/status")"

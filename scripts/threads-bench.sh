@@ -66,15 +66,12 @@ run_guest() {
 		echo "ULT_ARGS='$GUEST_ULT_ARGS'"
 		echo "PP_SECS=$PP_SECS CREATE_RUNS=$CREATE_RUNS CREATE_LOOPS=$CREATE_LOOPS"
 		echo "LAT_ITEMS=$LAT_ITEMS MECHS='kthread kthread_worker $WQ_MECH'"
-		echo ". /threads-job.sh"
+		echo ". /threads-bench.sh"
 	} >"$out/job.sh"
-	cp "$KTD_TOP/scripts/jobs/threads-bench.sh" "$out/threads-job.sh"
-	"$KTD_TOP/scripts/mkinitramfs.sh" "$out/vm.cpio" "$out/job.sh" \
-		"$out/threads-job.sh" "$ult" "$mods/kthread_demo.ko" \
-		"$mods/workqueue_demo.ko" || return 1
 	ktd_log "booting Debian $distro in QEMU (TCG, 2 vCPUs, 1G; about 2 min)"
-	"$KTD_TOP/scripts/run-vm.sh" -t "$VM_TIMEOUT" -m 1G "/boot/vmlinuz-$distro" \
-		"$out/vm.cpio" "$out/vm" || return 1
+	ktd_vm -t "$VM_TIMEOUT" -m 1G "/boot/vmlinuz-$distro" "$out/vm" "$out/job.sh" \
+		"$KTD_TOP/scripts/jobs/threads-bench.sh" "$ult" "$mods/kthread_demo.ko" \
+		"$mods/workqueue_demo.ko"
 }
 
 # Cut the framed sections out of the guest's output into guest/<name>.

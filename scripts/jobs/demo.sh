@@ -2,12 +2,19 @@
 # Guest job for `make demo`: what a user types on a test VM, and what the
 # module answers. Every command is echoed with a "# " prompt first; "##"
 # lines say what to look for.
-SYS=/sys/kernel/kthread_demo
-DBG=/sys/kernel/debug/kthread_demo
+. /guest-ktap.sh
 
 run() {
 	echo "# $*"
 	sh -c "$*"
+}
+
+# run_patching CMD: run, for a command that rewrites kernel code (turns a
+# trace event on or off): with CPU 1 offline behind the scenes, see
+# no_other_cpu in the guest library. The screen shows CMD only.
+run_patching() {
+	echo "# $*"
+	no_other_cpu sh -c "$*"
 }
 
 say() {
@@ -70,12 +77,12 @@ run "echo 1 > $SYS/parked"
 run cat $DBG/threads
 run "echo 0 > $SYS/parked"
 
-if [ -w /sys/devices/system/cpu/cpu1/online ]; then
+if [ -w $CPU1 ]; then
 	say "CPU hotplug: threads bound to CPU 1 park while it is offline."
 	run "echo 1 > $SYS/bind"
-	run "echo 0 > /sys/devices/system/cpu/cpu1/online"
+	run "echo 0 > $CPU1"
 	run cat $DBG/threads
-	run "echo 1 > /sys/devices/system/cpu/cpu1/online"
+	run "echo 1 > $CPU1"
 	run sleep 0.5
 	run cat $DBG/threads
 	run "echo none > $SYS/bind"
@@ -89,7 +96,9 @@ run "echo 0 > $SYS/nr_threads; echo 0 > $SYS/iterations"
 
 say "Trace events: every latency sample, thread start and stop."
 run "echo 2 > $SYS/nr_threads; echo pingpong > $SYS/workload"
-run "echo 1 > /sys/kernel/tracing/events/kthread_demo/enable; sleep 0.2; echo 0 > /sys/kernel/tracing/events/kthread_demo/enable"
+run_patching "echo 1 > $EV/enable"
+run sleep 0.2
+run_patching "echo 0 > $EV/enable"
 run "grep -m 3 ktd_latency /sys/kernel/tracing/trace"
 
 say "workqueue_demo: the same work on kthreads, a kthread_worker and workqueues."

@@ -2,16 +2,12 @@
 # Guest job for scripts/overhead.sh: what kthread_demo's own measuring
 # costs. Two ping-pong threads run with stats on and off in turns (ABAB,
 # so drift hits both alike); each round reports round trips per second.
-SYS=/sys/kernel/kthread_demo
-DBG=/sys/kernel/debug/kthread_demo
+. /guest-ktap.sh
+
 ROUNDS=${ROUNDS:-5}
 SECS=${SECS:-2}
 
-kstat() {
-	awk -v k="$1:" '$1 == k { print $2 }' $DBG/stats
-}
-
-insmod /kthread_demo.ko nr_threads=2 workload=pingpong
+ktd_fresh nr_threads=2 workload=pingpong
 for bind in 0 spread; do
 	echo $bind >$SYS/bind
 	r=1

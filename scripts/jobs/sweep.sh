@@ -5,8 +5,9 @@
 #
 # Parameters come from /sweep.params ("name value" lines) when present;
 # otherwise the module's defaults apply.
-B=/sys/kernel/debug/kthread_demo/bench
-DBG=/sys/kernel/debug/kthread_demo
+. /guest-ktap.sh
+
+B=$BENCH
 LIMIT=${SWEEP_LIMIT_S:-600}
 
 section() {
@@ -15,8 +16,7 @@ section() {
 	echo "KTD-SWEEP-END"
 }
 
-insmod /kthread_demo.ko nr_threads=0
-insmod /workqueue_demo.ko
+wqd_fresh
 
 {
 	echo "kernel: $(uname -r)"
@@ -45,21 +45,8 @@ for f in $B/*; do
 done >>/tmp/env.txt
 section env /tmp/env.txt
 
-echo sweep >$B/run
-i=0
-while :; do
-	st=$(awk '$1 == "state:" { print $2 }' $B/status)
-	[ "$st" = running ] || break
-	i=$((i + 1))
-	if [ $i -gt $((LIMIT * 2)) ]; then
-		echo "sweep still running after $LIMIT s; stopping it"
-		echo stop >$B/run
-		sleep 2
-		break
-	fi
-	[ $((i % 20)) -eq 0 ] && echo "... $(grep '^now:' $B/status)"
-	sleep 0.5
-done
+rc=0
+bench_run sweep "$LIMIT" || rc=1
 
 section status $B/status
 section compare $DBG/compare
@@ -67,4 +54,4 @@ section compare.csv $DBG/compare.csv
 section hist.csv $B/hist.csv
 rmmod workqueue_demo
 rmmod kthread_demo
-[ "$st" = done ]
+exit $rc

@@ -184,19 +184,28 @@ test_changes_reach_sleepers() {
 		ktap_fail "iterations change took over 1 s"
 }
 
-# Threads started while the pool is parked park before their first loop.
+# Threads started while the pool is parked park before their thread
+# function runs (no ktd_thread_start event), let alone a loop.
 test_start_parked() {
+	[ -d $TR/events ] || mount -t tracefs tracefs $TR
 	echo spin >$SYS/workload
 	echo 1 >$SYS/parked
 	echo 1 >$SYS/iterations
+	echo >$TR/trace
+	no_other_cpu sh -c "echo 1 >$EV/ktd_thread_start/enable"
 	echo 5 >$SYS/nr_threads
 	sleep 0.2
+	! grep -q 'ktd_thread_start: id=[34] ' $TR/trace ||
+		ktap_fail "a thread started while parked ran its thread function"
 	expect_eq "$(thread_col 4 state)" parked "ktd/4 state"
 	expect_eq "$(thread_col 4 loops)" 0 "ktd/4 loops while parked"
 	expect_eq "$(proc_stat 4 3)" P "ktd/4 in /proc/pid/stat"
 	echo 0 >$SYS/parked
 	wait_for eval '[ "$(thread_col 4 state)" = done ]' ||
 		ktap_fail "ktd/4 did not finish after unparking"
+	no_other_cpu sh -c "echo 0 >$EV/ktd_thread_start/enable"
+	grep -q 'ktd_thread_start: id=4 ' $TR/trace ||
+		ktap_fail "no ktd_thread_start event for ktd/4 after unparking"
 }
 
 # nice and policy written at the same time: neither write is lost.

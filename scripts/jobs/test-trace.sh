@@ -10,12 +10,12 @@ ktap_setup() {
 	[ -d $TR/events ] || mount -t tracefs tracefs $TR
 	ktd_fresh nr_threads=0
 	[ ! -e /workqueue_demo.ko ] || insmod /workqueue_demo.ko
-	echo 0 >$EV/enable
+	no_other_cpu sh -c "echo 0 >$EV/enable"
 	echo >$TR/trace
 }
 
 ktap_teardown() {
-	echo 0 >$EV/enable 2>/dev/null || true
+	[ ! -e $EV/enable ] || no_other_cpu sh -c "echo 0 >$EV/enable"
 	ktd_clean
 }
 
@@ -32,12 +32,12 @@ test_events_exist() {
 }
 
 test_thread_events() {
-	echo 1 >$EV/enable
+	no_other_cpu sh -c "echo 1 >$EV/enable"
 	echo 2 >$SYS/nr_threads
 	echo pingpong >$SYS/workload
 	sleep 0.5
 	echo 0 >$SYS/nr_threads
-	echo 0 >$EV/enable
+	no_other_cpu sh -c "echo 0 >$EV/enable"
 	expect_eq "$(events ktd_thread_start)" 2 "ktd_thread_start events"
 	expect_eq "$(events ktd_thread_stop)" 2 "ktd_thread_stop events"
 	[ "$(events ktd_latency)" -gt 0 ] || ktap_fail "no ktd_latency events"
@@ -51,9 +51,9 @@ test_work_events() {
 	[ -e /workqueue_demo.ko ] || ktap_skip "workqueue_demo.ko is not in this guest"
 	echo wq_unbound >$BENCH/mechanisms
 	echo 5 >$BENCH/lat_items
-	echo 1 >$EV/enable
+	no_other_cpu sh -c "echo 1 >$EV/enable"
 	bench_run latency 30
-	echo 0 >$EV/enable
+	no_other_cpu sh -c "echo 0 >$EV/enable"
 	for e in ktd_work_queued ktd_work_start ktd_work_finish; do
 		[ "$(events $e)" -ge 5 ] || ktap_fail "$e: $(events $e) events, expected >= 5"
 	done

@@ -10,9 +10,9 @@
 #   latency         workqueue_demo's latency (dispatch) benchmark
 #
 # The host sets the variables below before sourcing this file.
-SYS=/sys/kernel/kthread_demo
-DBG=/sys/kernel/debug/kthread_demo
-B=$DBG/bench
+. /guest-ktap.sh
+
+B=$BENCH
 ULT_ARGS=${ULT_ARGS:---samples 30}
 PP_SECS=${PP_SECS:-3}
 CREATE_RUNS=${CREATE_RUNS:-5}
@@ -27,32 +27,6 @@ section() {
 	begin "$1"
 	cat "$2"
 	end
-}
-
-kstat() {
-	awk -v k="$1:" '$1 == k { print $2 }' $DBG/stats
-}
-
-# wqd_run BENCH: start one workqueue_demo benchmark and wait for its end.
-wqd_run() {
-	local i=0 st
-	echo "$1" >$B/run
-	while :; do
-		st=$(awk '$1 == "state:" { print $2 }' $B/status)
-		[ "$st" = running ] || break
-		i=$((i + 1))
-		if [ $i -gt $((RUN_LIMIT_S * 10)) ]; then
-			echo "$1 still running after $RUN_LIMIT_S s; stopping it"
-			echo stop >$B/run
-			sleep 1
-			return 1
-		fi
-		sleep 0.1
-	done
-	if [ "$st" != "done" ]; then
-		cat $B/status
-		return 1
-	fi
 }
 
 begin env
@@ -95,11 +69,11 @@ echo "$CREATE_LOOPS" >$B/create_loops
 echo "$LAT_ITEMS" >$B/lat_items
 i=1
 while [ $i -le "$CREATE_RUNS" ]; do
-	wqd_run create
+	bench_run create "$RUN_LIMIT_S"
 	section "create.$i" $DBG/compare.csv
 	i=$((i + 1))
 done
-wqd_run latency
+bench_run latency "$RUN_LIMIT_S"
 section latency $DBG/compare.csv
 
 rmmod workqueue_demo
