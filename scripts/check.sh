@@ -8,10 +8,12 @@
 # runs the phases (default: all but kunit, in this order):
 #   static    checkpatch --strict; W=1 + sparse (C=2) builds for Debian's
 #             6.1 headers and the 6.12 test tree
-#   debug     the guest tests (scripts/jobs/test-*.sh) and the KUnit
-#             suites on the debug test kernel
-#   distro    the guest tests on Debian's own 6.1 kernel, in reverse order
-#             (ktd.order=reverse), to prove they do not depend on it
+#   debug     the guest tests (scripts/jobs/test-*.sh, each job in a boot
+#             of its own) and the KUnit suites on the debug test kernel
+#             (KASAN, UBSAN, lockdep, DEBUG_OBJECTS, kmemleak, hung task)
+#   distro    the guest tests on Debian's own 6.1 kernel, jobs and the
+#             tests in each in reverse order (ktd.order=reverse), to prove
+#             that no test depends on an earlier one
 #   selftest  proof that a WARN and a failing KUnit case fail a run
 #   ult       the user-level thread library's self-test (host, static)
 #   dkms      make install/uninstall and a DKMS add, build, install,
