@@ -126,7 +126,7 @@ guest_tests() {
 	local label=$1 kernel=$2 dir=$3 mods=$4 append=${5:-} t name
 	for t in "${gtests[@]}"; do
 		name=${t##*/} name=${name%.sh}
-		ktd_vm_check "$label, $name" -t 900 -a "$append" "$kernel" "$dir-$name" \
+		ktd_vm_check "$label, $name" -t 1500 -a "$append" "$kernel" "$dir-$name" \
 			"$t" "$mods"/*.ko
 		ktd_ktap_tally "$dir-$name/guest.log" "$label" 1
 	done
