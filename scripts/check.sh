@@ -227,7 +227,7 @@ phase_torture() {
 	local n verdict log=$out/torture/guest.log
 	step "torture on the debug test kernel"
 	built "$kobj" "$b12" "6.12"
-	ktd_vm_check "torture" -t 1200 "$bzimage" "$out/torture" "$jobs/torture.sh" "$b12"/*.ko
+	ktd_vm_check "torture" -t 2400 "$bzimage" "$out/torture" "$jobs/torture.sh" "$b12"/*.ko
 	ktd_ktap_tally "$log" "6.12 debug kernel" 1
 	n=$("$KTD_TOP/scripts/splats.sh" "$out/torture/console.log" | wc -l || true)
 	verdict=SUCCESS
