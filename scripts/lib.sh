@@ -183,8 +183,15 @@ ktd_vm() {
 		return 1
 	fi
 
-	local accel=tcg rc=0 sentinel splats fail=()
+	local accel=tcg rc=0 sentinel splats fail=() lockfd
 	[ "${KTD_KVM:-0}" = 1 ] && accel=kvm
+	# KTD_VM_LOCK=FILE: one guest at a time among everyone who sets it
+	# (two TCG guests on a 2-CPU host slow each other past their
+	# timeouts). The wait does not count against -t.
+	if [ -n "${KTD_VM_LOCK:-}" ]; then
+		exec {lockfd}>"$KTD_VM_LOCK"
+		flock "$lockfd"
+	fi
 	# no_timer_check: on a busy host, TCG can miss the boot-time check of
 	# the timer interrupt, and the kernel then panics ("IO-APIC + timer
 	# doesn't work!"), as virtualised guests are known to.
@@ -199,6 +206,7 @@ ktd_vm() {
 	else
 		"${qemu[@]}" -serial "file:$guest" || rc=$?
 	fi
+	[ -n "${lockfd:-}" ] && exec {lockfd}>&-
 	[ -f "$guest" ] && sed -i 's/\r$//' "$guest"
 
 	[ "$rc" -eq 124 ] && fail+=("timed out after ${timeout_s}s")
