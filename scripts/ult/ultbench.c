@@ -38,6 +38,10 @@
  * bench_switch.c (a, d), bench_block.c (b), bench_parallel.c (c),
  * bench_report.c (ROW lines, the table), bench_claims.c (CLAIM lines);
  * for --models bench_sync.c, bench_mnblock.c and bench_models.c.
+ * Every verdict comes from the claim rules table (bench_rules.c):
+ * "ultbench --rules" prints it, and "ultbench --judge" judges figures
+ * measured elsewhere (VALUE lines on stdin) by the same rules.
+ *
  * The ult library's self-test is ult-selftest (ult_selftest.c);
  * "ultbench --selftest" runs it from beside this binary.
  */
@@ -52,6 +56,7 @@
 #include <unistd.h>
 
 #include "bench.h"
+#include "bench_rules.h"
 
 struct bench_opts opt = {
 	.samples = 200,
@@ -120,7 +125,8 @@ static void print_usage(FILE *f)
 		"                [--work ROUNDS] [--par-reps N] [--threads N] [--timeout S]\n"
 		"       ultbench --models [--nvp N] [--samples N] [--block-ms MS]\n"
 		"                [--block-reps N] [--sync-reps N] [--monitor-us US]\n"
-		"                [--monitor-max-us US] [--timeout S]\n");
+		"                [--monitor-max-us US] [--timeout S]\n"
+		"       ultbench --rules | --judge <VALUE-LINES\n");
 }
 
 /*
@@ -190,6 +196,8 @@ int main(int argc, char **argv)
 		{ "sync-reps", required_argument, NULL, 'r' },
 		{ "monitor-us", required_argument, NULL, 'u' },
 		{ "monitor-max-us", required_argument, NULL, 'U' },
+		{ "rules", no_argument, NULL, 'R' },
+		{ "judge", no_argument, NULL, 'J' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -237,6 +245,11 @@ int main(int argc, char **argv)
 		case 'U':
 			opt.mon_max_us = arg_num(optarg, 20, 1000000);
 			break;
+		case 'R':
+			print_rules(stdout);
+			return 0;
+		case 'J':
+			return judge_stdin();
 		case 'h':
 			print_usage(stdout);
 			return 0;
