@@ -46,4 +46,7 @@ int test_monitor_handoff(void);
 int test_monitor_many_readers(void);
 int test_syscall_exit_keeps_errno(void);
 
+/* selftest_io.c */
+int test_netpoll_many_readers(void);
+
 #endif /* ULT_SELFTEST_H */

@@ -126,6 +126,7 @@ struct ult_mn_stats {
 	unsigned long steals;	/* threads moved by idle VPs */
 	unsigned long parks;	/* waits parked in the user-level scheduler */
 	unsigned long handoffs;	/* VPs the monitor took from a system call */
+	unsigned long np_wakes;	/* threads the netpoller made runnable */
 	int kthreads;		/* kernel threads made: VPs, spares, bound */
 };
 
@@ -150,6 +151,15 @@ void ult_syscall_exit(void);
  */
 int ult_monitor_start(unsigned int threshold_us, unsigned int max_sleep_us);
 void ult_monitor_stop(void);
+
+/*
+ * M:N: Go's netpoller. From now until ult_fini(), ult_read() in a ULT on
+ * a VP parks the thread on one epoll set instead of blocking its VP; idle
+ * VPs poll the set and run the threads whose fds are ready, so K blocked
+ * readers need no kernel thread each. Bound threads still block in
+ * poll(). 0 or -1 (errno: EINVAL in M:1, EBUSY if started already).
+ */
+int ult_netpoll_start(void);
 
 /*
  * A mutex and a condition variable for ULTs (bound ones too). A thread
@@ -198,9 +208,9 @@ unsigned long ult_preemptions(void);
  * RWF_NOWAIT, or waited for with poll()). The scheduler checks the parked
  * fds with epoll now and then, and sleeps in epoll_wait() when no thread
  * is runnable. Closing an fd a thread waits on is undefined, as it is
- * for kernel threads. M:N has no such poller yet: there the thread waits
- * in poll() inside ult_syscall_enter()/ult_syscall_exit(), so it blocks
- * its VP unless the monitor hands the VP on.
+ * for kernel threads. In M:N, unless ult_netpoll_start() was called, the
+ * thread waits in poll() inside ult_syscall_enter()/ult_syscall_exit(), so
+ * it blocks its VP unless the monitor hands the VP on.
  */
 ssize_t ult_read(int fd, void *buf, size_t count);
 

@@ -53,6 +53,19 @@
  * a spare kernel thread, made if none is parked. The thread that returns
  * finds its VP gone: it takes it back if no one has it yet, else queues
  * itself on it and its kernel thread parks as a spare.
+ *
+ * The netpoller (ult_netpoll_start(), Go's netpoll). ult_read() then
+ * parks a thread whose fd has nothing to read instead of blocking its VP:
+ * the thread is listed under its fd in np_waiters[], the fd is armed
+ * (EPOLLONESHOT) in one epoll set, and the thread gives its VP to the
+ * next, as a mutex waiter does. An idle VP, before it sleeps, checks the
+ * set without blocking and queues the waiters of every ready fd on itself;
+ * the first VP to find nothing at all sleeps in epoll_wait() instead of on
+ * the futex, and mn_wakep() kicks it through an eventfd in the set. So
+ * ten thousand threads waiting for sockets cost ten thousand stacks but
+ * no kernel thread each. Busy VPs do not poll: a ready fd waits for a VP
+ * to go idle (Go's sysmon also polls every 10 ms; the monitor here does
+ * not).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -66,6 +79,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
@@ -83,6 +98,7 @@
 #define MN_MUTEX_PAUSES		30	/* Go's active_spin_cnt */
 #define MN_MON_START_US		20	/* the monitor's shortest sleep (Go's) */
 #define MN_MON_IDLE_ROUNDS	50	/* fruitless rounds before it backs off */
+#define MN_NP_EVENTS		64	/* ready fds taken per epoll_wait() */
 
 /* vp->own: the holding kernel thread, | OWN_SYSCALL while in a call. */
 #define OWN_SYSCALL		1UL
@@ -150,6 +166,15 @@ static struct {
 	int mon_stop;			/* futex word the monitor sleeps on */
 	int64_t mon_threshold_ns;
 	unsigned int mon_max_us;
+	/* the netpoller (ult_netpoll_start()) */
+	bool np_on;
+	int np_epfd, np_evfd;		/* the epoll set; its wake-up eventfd */
+	int np_lock;			/* guards the waiter lists */
+	struct ult **np_waiters;	/* per fd, linked by ->next */
+	int np_len;
+	int np_nwait;			/* threads parked on an fd */
+	int np_sleeping;		/* 1: an idle VP sleeps in epoll_wait() */
+	unsigned long np_wakes;		/* threads it made runnable */
 } mn;
 
 /*
@@ -254,9 +279,10 @@ static void futex_wait(int *word, int val, const struct timespec *ts)
 	syscall(SYS_futex, word, FUTEX_WAIT_PRIVATE, val, ts, NULL, 0);
 }
 
-static void futex_wake(int *word, int n)
+/* How many it woke. */
+static long futex_wake(int *word, int n)
 {
-	syscall(SYS_futex, word, FUTEX_WAKE_PRIVATE, n, NULL, NULL, 0);
+	return syscall(SYS_futex, word, FUTEX_WAKE_PRIVATE, n, NULL, NULL, 0);
 }
 
 /*
@@ -393,14 +419,28 @@ static struct ult *mn_steal(struct ult_vp *me)
 	return NULL;
 }
 
-/* A thread was queued: wake a sleeping VP to steal it, unless one spins. */
+/* The VP asleep in epoll_wait(), if any: wake it (netpoll_break). */
+static void mn_np_kick(void)
+{
+	uint64_t one = 1;
+
+	if (__atomic_load_n(&mn.np_sleeping, __ATOMIC_SEQ_CST) &&
+	    write(mn.np_evfd, &one, sizeof(one)) < 0)
+		mn_die("netpoller: eventfd: %s", strerror(mn_errno()));
+}
+
+/*
+ * A thread was queued: wake a sleeping VP to steal it, unless one spins;
+ * the one in epoll_wait() if no other slept on the futex.
+ */
 static void mn_wakep(void)
 {
-	if (!__atomic_load_n(&mn.nsleeping, __ATOMIC_RELAXED) ||
+	if (!__atomic_load_n(&mn.nsleeping, __ATOMIC_SEQ_CST) ||
 	    __atomic_load_n(&mn.nspinning, __ATOMIC_RELAXED))
 		return;
 	__atomic_fetch_add(&mn.idle_seq, 1, __ATOMIC_SEQ_CST);
-	futex_wake(&mn.idle_seq, 1);
+	if (futex_wake(&mn.idle_seq, 1) <= 0)
+		mn_np_kick();
 }
 
 /* Home, stop, a VP handed over: wake every idle kernel thread. */
@@ -410,6 +450,7 @@ static void mn_kick_all(void)
 
 	__atomic_fetch_add(&mn.idle_seq, 1, __ATOMIC_SEQ_CST);
 	futex_wake(&mn.idle_seq, INT_MAX);
+	mn_np_kick();
 	mn_lock(&mn.kts_lock);
 	for (k = mn.all_kts; k; k = k->next_all) {
 		__atomic_store_n(&k->wake, 1, __ATOMIC_RELEASE);
@@ -585,6 +626,8 @@ static bool mn_work_anywhere(struct ult_kt *kt)
 	return false;
 }
 
+static bool mn_np_poll(struct ult_kt *kt, bool block);
+
 /*
  * The next thread for an idle kernel thread: main going home (kt0 only),
  * its VP's queue, another VP's (stealing); else sleep until there may be
@@ -626,12 +669,69 @@ static struct ult *mn_find_work(struct ult_kt *kt)
 			mn_wakep();
 		if (t)
 			return t;
+		if (mn_np_poll(kt, false)) {
+			t = rq_pop(kt->vp);
+			if (t)
+				return t;
+			continue;
+		}
 		__atomic_fetch_add(&mn.nsleeping, 1, __ATOMIC_SEQ_CST);
 		seq = __atomic_load_n(&mn.idle_seq, __ATOMIC_ACQUIRE);
-		if (!mn_work_anywhere(kt))
+		if (!mn_work_anywhere(kt) && !mn_np_poll(kt, true))
 			futex_wait(&mn.idle_seq, seq, NULL);
 		__atomic_fetch_sub(&mn.nsleeping, 1, __ATOMIC_SEQ_CST);
 	}
+}
+
+/*
+ * The netpoller's check, by an idle VP: queue on kt's VP every thread
+ * waiting on a ready fd; true if there was any. block: this VP is going
+ * to sleep (counted in nsleeping): if no other VP sleeps in epoll_wait(),
+ * sleep there until an fd is ready or mn_wakep() kicks; false if another
+ * does (then sleep on the futex).
+ */
+static bool mn_np_poll(struct ult_kt *kt, bool block)
+{
+	struct epoll_event ev[MN_NP_EVENTS];
+	struct ult *t, *next;
+	int n, i, fd, zero = 0;
+	uint64_t v;
+	bool any = false;
+
+	if (!mn.np_on || !__atomic_load_n(&mn.np_nwait, __ATOMIC_ACQUIRE))
+		return false;
+	if (block && !__atomic_compare_exchange_n(&mn.np_sleeping, &zero, 1,
+						  false, __ATOMIC_SEQ_CST,
+						  __ATOMIC_RELAXED))
+		return false;
+	/* queued meanwhile (mn_wakep() may have looked before np_sleeping) */
+	if (block && mn_work_anywhere(kt))
+		n = 0;
+	else
+		n = epoll_wait(mn.np_epfd, ev, MN_NP_EVENTS, block ? -1 : 0);
+	if (block)
+		__atomic_store_n(&mn.np_sleeping, 0, __ATOMIC_SEQ_CST);
+	for (i = 0; i < n; i++) {
+		fd = ev[i].data.fd;
+		if (fd == mn.np_evfd) {
+			if (read(fd, &v, sizeof(v)) < 0 && mn_errno() != EAGAIN)
+				mn_die("netpoller: eventfd: %s",
+				       strerror(mn_errno()));
+			continue;
+		}
+		mn_lock(&mn.np_lock);
+		t = mn.np_waiters[fd];
+		mn.np_waiters[fd] = NULL;
+		mn_unlock(&mn.np_lock);
+		for (; t; t = next) {
+			next = t->next;
+			__atomic_fetch_sub(&mn.np_nwait, 1, __ATOMIC_RELAXED);
+			__atomic_fetch_add(&mn.np_wakes, 1, __ATOMIC_RELAXED);
+			mn_wake(t);
+			any = true;
+		}
+	}
+	return any || block;
 }
 
 /* Runs in kt->idle: switch to work until the runtime stops. */
@@ -855,6 +955,11 @@ void ult_mn_fini(void)
 	for (i = 0; i < mn.nvp; i++)
 		mn_free_list(mn.vps[i].cache);
 	mn_free_list(mn.cache);
+	if (mn.np_on) {
+		close(mn.np_epfd);
+		close(mn.np_evfd);
+		free(mn.np_waiters);
+	}
 	tsan_destroy(mn.kt0->idle);
 	ult_region_free(mn.kt0->idle);
 	free(mn.kt0);
@@ -1066,6 +1171,7 @@ void ult_mn_stats(struct ult_mn_stats *s)
 					    __ATOMIC_RELAXED);
 	}
 	s->handoffs = __atomic_load_n(&mn.handoffs, __ATOMIC_RELAXED);
+	s->np_wakes = __atomic_load_n(&mn.np_wakes, __ATOMIC_RELAXED);
 	s->kthreads = __atomic_load_n(&mn.kts_made, __ATOMIC_RELAXED);
 }
 
@@ -1254,10 +1360,85 @@ void ult_monitor_stop(void)
 	mn.mon_on = false;
 }
 
+int ult_netpoll_start(void)
+{
+	struct epoll_event ev = { .events = EPOLLIN };
+
+	if (!ult_mn_on || mn.np_on) {
+		errno = ult_mn_on ? EBUSY : EINVAL;
+		return -1;
+	}
+	mn.np_epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (mn.np_epfd < 0)
+		return -1;
+	mn.np_evfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	ev.data.fd = mn.np_evfd;
+	if (mn.np_evfd < 0 ||
+	    epoll_ctl(mn.np_epfd, EPOLL_CTL_ADD, mn.np_evfd, &ev)) {
+		if (mn.np_evfd >= 0)
+			close(mn.np_evfd);
+		close(mn.np_epfd);
+		return -1;
+	}
+	__atomic_store_n(&mn.np_on, true, __ATOMIC_RELEASE);
+	return 0;
+}
+
+/* Make np_waiters[] long enough to hold fd, np_lock held; 0 or -1. */
+static int mn_np_grow(int fd)
+{
+	int len = mn.np_len ? mn.np_len : 64;
+	struct ult **w;
+
+	if (fd < mn.np_len)
+		return 0;
+	while (len <= fd)
+		len *= 2;
+	w = realloc(mn.np_waiters, len * sizeof(*w));
+	if (!w)
+		return -1;
+	memset(w + mn.np_len, 0, (len - mn.np_len) * sizeof(*w));
+	mn.np_waiters = w;
+	mn.np_len = len;
+	return 0;
+}
+
+/*
+ * Park the caller, a ULT on a VP, until fd may be readable; -1 if the fd
+ * cannot be watched (the caller then waits in poll() instead). The fd is
+ * armed while np_lock is held, and np_lock is released only once the
+ * caller has switched away: a VP that finds the fd ready takes np_lock
+ * before it wakes the caller, so it cannot resume it too early.
+ */
+static int mn_np_wait(int fd)
+{
+	struct epoll_event ev = { .events = EPOLLIN | EPOLLONESHOT,
+				  .data.fd = fd };
+	struct ult_kt *kt = kt_self();
+	struct ult *self = kt->cur, **link;
+
+	mn_lock(&mn.np_lock);
+	if (fd < 0 || mn_np_grow(fd) ||
+	    (epoll_ctl(mn.np_epfd, EPOLL_CTL_MOD, fd, &ev) &&
+	     (mn_errno() != ENOENT ||
+	      epoll_ctl(mn.np_epfd, EPOLL_CTL_ADD, fd, &ev)))) {
+		mn_unlock(&mn.np_lock);
+		return -1;
+	}
+	for (link = &mn.np_waiters[fd]; *link; link = &(*link)->next)
+		;
+	self->next = NULL;
+	*link = self;
+	__atomic_fetch_add(&mn.np_nwait, 1, __ATOMIC_RELEASE);
+	set_state(self, ULT_WAIT_FD);
+	mn_block(self, &mn.np_lock);
+	return 0;
+}
+
 /*
  * ult_read() for M:N: try without blocking (RWF_NOWAIT, as in M:1), else
- * wait for the fd in poll() as a bracketed system call. Files without
- * RWF_NOWAIT get a bracketed read().
+ * park on the netpoller if it runs, or wait for the fd in poll() as a
+ * bracketed system call. Files without RWF_NOWAIT get a bracketed read().
  */
 ssize_t ult_mn_read(int fd, void *buf, size_t count)
 {
@@ -1281,6 +1462,9 @@ ssize_t ult_mn_read(int fd, void *buf, size_t count)
 		}
 		if (err != EAGAIN)
 			return -1;
+		if (__atomic_load_n(&mn.np_on, __ATOMIC_ACQUIRE) &&
+		    !kt_self()->cur->kt && kt_self()->vp && !mn_np_wait(fd))
+			continue;
 		ult_syscall_enter();
 		poll(&pfd, 1, -1);
 		ult_syscall_exit();

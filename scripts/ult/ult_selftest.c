@@ -723,6 +723,7 @@ static const struct {
 	{ "ult_monitor_hands_off_blocked_vp", test_monitor_handoff },
 	{ "ult_monitor_32_blocked_readers", test_monitor_many_readers },
 	{ "ult_syscall_exit_keeps_errno", test_syscall_exit_keeps_errno },
+	{ "ult_mn_netpoll_500_readers", test_netpoll_many_readers },
 };
 
 /* Run one case in a child process; true if it passed. */
