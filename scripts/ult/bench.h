@@ -27,6 +27,8 @@ struct bench_opts {
 	int sync_reps;		/* runs of the contended-mutex benchmark */
 	unsigned int mon_us;	/* the monitor's threshold */
 	unsigned int mon_max_us;	/* its longest sleep */
+	int runs;		/* independent runs of the whole classic set */
+	bool platform_only;	/* --platform: the PLATFORM line, then exit */
 };
 
 extern struct bench_opts opt;
@@ -35,12 +37,35 @@ extern int cpu_a, cpu_b;	/* the two used for pinning; cpu_b = -1 if 1 */
 /* ultbench.c: a progress line on stderr. */
 void progress(const char *what);
 
-/* bench_stats.c: timing and statistics, the results table. */
+/* bench_platform.c: the PLATFORM line (what machine this is). */
+struct platform {
+	char cpu[128], kernel[128], hv_vendor[16], dmi_vendor[64];
+	char meltdown[128];
+	int cpus;
+	bool hypervisor, tcg, pti, pcid;
+	double syscall_ns, call_ns, load_per_cpu;
+};
+
+extern struct platform plat;
+void platform_print(double call_ns);
+const char *platform_where(void);
+
+/*
+ * bench_stats.c: timing and statistics, the results table. Percentiles
+ * are exact: linear interpolation between the order statistics of the
+ * samples. After several runs (opt.runs), median, p10 and p90 are the
+ * medians over the runs of each run's own, and run_lo..run_hi is the
+ * spread between the runs' medians.
+ */
+#define MAX_RUNS	16
+
 struct stats {
 	double median, p10, p90, min;
 	int n;
 	long batch;
 	double csw;	/* ping-pong: pinger's context switches per op */
+	int runs;
+	double run_lo, run_hi;
 };
 
 enum col { COL_ULT, COL_UCTX, COL_PTHREAD, COL_PROCESS, NCOLS };
@@ -72,7 +97,18 @@ extern struct stats call_stats;	/* the procedure-call baseline */
 /* N-thread runs: process CPU time per wall time (median); > 1 = parallel. */
 extern double cpu_per_wall[NCOLS];
 
+/* Each run's results: the cells, the call baseline, the speedups. */
+extern struct stats run_result[MAX_RUNS][NROWS][NCOLS];
+extern struct stats run_call[MAX_RUNS];
+extern double run_speedup[MAX_RUNS][NCOLS];
+extern int nruns;
+
 struct stats stats_of(double *v, int n, long batch);
+double percentile(const double *sorted, int n, double p);
+/* Keep this run's results (result, call_stats) as run nruns. */
+void keep_run(void);
+/* result and call_stats become the aggregate of the runs kept. */
+void aggregate_runs(void);
 struct stats measure(void (*op)(void), long batch);
 void record(enum row r, enum col c, double *v, int n, long batch);
 double med(enum row r, enum col c);
@@ -81,6 +117,8 @@ double speedup(enum col c);
 
 /* bench_switch.c: (a) and (d), create and ping-pong. */
 void bench_call(void);
+/* A same-CPU futex ping-pong, each side writing pages between hand-offs. */
+struct stats pingpong_ws(enum col c, int pages);
 void bench_ult(enum col c, enum ult_switch_kind kind);
 void bench_kernel_threads(enum col c);
 
@@ -95,6 +133,13 @@ void bench_parallel(enum col c);
 const char *fmt_ns(char *buf, size_t len, double ns);
 void print_rows(void);
 void print_table(void);
+
+/* bench_ws.c: (d) by its reason, a working-set sweep. */
+#define NWS	4
+extern const int ws_pages[NWS];
+extern struct stats ws_result[MAX_RUNS][NWS][NCOLS];
+void bench_ws(int run);
+void print_ws(void);
 
 /* bench_claims.c: each claim's rule, verdict and numbers. */
 void print_claims(void);

@@ -28,10 +28,11 @@ void print_rows(void)
 	const struct stats *s;
 	int r, c;
 
-	printf("ROW proc_call base median_ns=%.1f p10_ns=%.1f p90_ns=%.1f",
+	printf("ROW proc_call base median_ns=%.2f p10_ns=%.2f p90_ns=%.2f",
 	       call_stats.median, call_stats.p10, call_stats.p90);
-	printf(" min_ns=%.1f n=%d batch=%ld\n",
-	       call_stats.min, call_stats.n, call_stats.batch);
+	printf(" min_ns=%.2f n=%d batch=%ld run_lo_ns=%.2f run_hi_ns=%.2f runs=%d\n",
+	       call_stats.min, call_stats.n, call_stats.batch,
+	       call_stats.run_lo, call_stats.run_hi, call_stats.runs);
 	for (r = 0; r < NROWS; r++) {
 		for (c = 0; c < NCOLS; c++) {
 			s = &result[r][c];
@@ -42,6 +43,8 @@ void print_rows(void)
 			       s->p90);
 			printf(" min_ns=%.1f n=%d batch=%ld",
 			       s->min, s->n, s->batch);
+			printf(" run_lo_ns=%.1f run_hi_ns=%.1f runs=%d",
+			       s->run_lo, s->run_hi, s->runs);
 			if (vs_ult(r, c))
 				printf(" vs_ult=%.2f", vs_ult(r, c));
 			if (s->csw >= 0)
@@ -83,8 +86,13 @@ void print_table(void)
 	double x;
 	int r, c;
 
-	printf("\nmedian per op; xN = ratio to the user-level (ult) figure of the row\n"
-	       "(ping-pong: per round trip = 2 switches; all ratios to the ULT one)\n");
+	printf("\nmedian per op over %d independent runs (the median of the run\n"
+	       "medians); xN = ratio to the user-level (ult) figure of the row\n"
+	       "(ping-pong: per round trip = 2 switches; all ratios to the ULT one).\n"
+	       "runs: the lowest..highest run median. p10..p90: percentiles of the\n"
+	       "samples, exact (interpolated between order statistics), median of\n"
+	       "the runs'. The procedure call is timed in the ULT ping-pong's loop,\n"
+	       "interleaved with it.\n", call_stats.runs);
 	for (c = 0; c < NCOLS; c++)
 		snprintf(cells[c], sizeof(cells[c]), "%s", col_name[c]);
 	table_line("operation", cells);
@@ -108,6 +116,15 @@ void print_table(void)
 				fmt_ns(cells[c], sizeof(cells[c]), s->median);
 		}
 		table_line(rows[r].label, cells);
+		for (c = 0; c < NCOLS; c++) {
+			s = &result[r][c];
+			cells[c][0] = '\0';
+			if (s->n)
+				snprintf(cells[c], sizeof(cells[c]), "%s..%s",
+					 fmt_ns(a, sizeof(a), s->run_lo),
+					 fmt_ns(b, sizeof(b), s->run_hi));
+		}
+		table_line("  runs", cells);
 		for (c = 0; c < NCOLS; c++) {
 			s = &result[r][c];
 			cells[c][0] = '\0';

@@ -5,7 +5,9 @@
  * table (operations x mechanisms) with its ratios to the user-level cell.
  */
 #define _GNU_SOURCE
+#include <stddef.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "bench.h"
 
@@ -16,15 +18,33 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/*
+ * The p-quantile (0..1) of n sorted values, exact: linear interpolation
+ * between the two order statistics around (n - 1) * p.
+ */
+double percentile(const double *sorted, int n, double p)
+{
+	double pos = (n - 1) * p;
+	int lo = (int)pos;
+
+	if (n <= 0)
+		return 0;
+	if (lo >= n - 1)
+		return sorted[n - 1];
+	return sorted[lo] + (pos - lo) * (sorted[lo + 1] - sorted[lo]);
+}
+
 struct stats stats_of(double *v, int n, long batch)
 {
-	struct stats s = { .n = n, .batch = batch, .csw = -1 };
+	struct stats s = { .n = n, .batch = batch, .csw = -1, .runs = 1 };
 
 	qsort(v, n, sizeof(*v), cmp_double);
 	s.min = v[0];
-	s.p10 = v[n * 10 / 100];
-	s.median = v[n / 2];
-	s.p90 = v[n * 90 / 100];
+	s.p10 = percentile(v, n, 0.10);
+	s.median = percentile(v, n, 0.50);
+	s.p90 = percentile(v, n, 0.90);
+	s.run_lo = s.median;
+	s.run_hi = s.median;
 	return s;
 }
 
@@ -84,6 +104,75 @@ double speedup(enum col c)
 }
 
 double cpu_per_wall[NCOLS];
+
+struct stats run_result[MAX_RUNS][NROWS][NCOLS];
+struct stats run_call[MAX_RUNS];
+double run_speedup[MAX_RUNS][NCOLS];
+int nruns;
+
+void keep_run(void)
+{
+	int c;
+
+	if (nruns == MAX_RUNS)
+		die("more than %d runs", MAX_RUNS);
+	memcpy(run_result[nruns], result, sizeof(result));
+	run_call[nruns] = call_stats;
+	for (c = 0; c < NCOLS; c++)
+		run_speedup[nruns][c] = speedup(c);
+	nruns++;
+}
+
+/* The median of one field over the runs that measured the cell. */
+static double field_median(const struct stats *const *cell, int n,
+			   size_t off, double *lo, double *hi)
+{
+	double v[MAX_RUNS];
+	int i;
+
+	for (i = 0; i < n; i++)
+		v[i] = *(const double *)((const char *)cell[i] + off);
+	qsort(v, n, sizeof(*v), cmp_double);
+	if (lo)
+		*lo = v[0];
+	if (hi)
+		*hi = v[n - 1];
+	return percentile(v, n, 0.5);
+}
+
+static struct stats aggregate(const struct stats *const *cell, int n)
+{
+	struct stats s = *cell[0];
+
+	s.runs = n;
+	s.median = field_median(cell, n, offsetof(struct stats, median),
+				&s.run_lo, &s.run_hi);
+	s.p10 = field_median(cell, n, offsetof(struct stats, p10), NULL, NULL);
+	s.p90 = field_median(cell, n, offsetof(struct stats, p90), NULL, NULL);
+	s.min = field_median(cell, n, offsetof(struct stats, min), NULL, NULL);
+	s.csw = field_median(cell, n, offsetof(struct stats, csw), NULL, NULL);
+	return s;
+}
+
+void aggregate_runs(void)
+{
+	const struct stats *cell[MAX_RUNS];
+	int r, c, k, n;
+
+	for (r = 0; r < NROWS; r++) {
+		for (c = 0; c < NCOLS; c++) {
+			for (k = 0, n = 0; k < nruns; k++)
+				if (run_result[k][r][c].n)
+					cell[n++] = &run_result[k][r][c];
+			if (n)
+				result[r][c] = aggregate(cell, n);
+		}
+	}
+	for (k = 0; k < nruns; k++)
+		cell[k] = &run_call[k];
+	if (nruns)
+		call_stats = aggregate(cell, nruns);
+}
 
 /*
  * Time opt.samples batches of batch calls of op(); each sample is the mean

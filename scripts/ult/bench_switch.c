@@ -21,6 +21,8 @@
 
 #include "bench.h"
 
+#define PAGE_SIZE	4096
+
 static void pin_cpu(int cpu)
 {
 	cpu_set_t set;
@@ -71,34 +73,53 @@ static void fork_wait(void)
 	wait_child(pid);
 }
 
-/* The baseline: an indirect call of an empty function. */
+/* The baseline: an indirect call of an empty function (--models). */
 void bench_call(void)
 {
 	progress("procedure call");
 	call_stats = measure(nop_call, 10000);
 }
 
-/* ULT ping-pong: two threads yield to each other; a sample is a batch. */
+/*
+ * One timed batch: batch calls of op() through a pointer. The ULT yield
+ * and the procedure-call baseline both go through this one loop, so they
+ * differ only in the function called.
+ */
+static noinline int64_t time_batch(void (*op)(void), long batch)
+{
+	int64_t t0 = now_ns();
+	long j;
+
+	for (j = 0; j < batch; j++)
+		op();
+	return now_ns() - t0;
+}
+
+/*
+ * ULT ping-pong: two threads yield to each other; a sample is a batch.
+ * The pinger times a batch of procedure calls right after each batch of
+ * yields (call_v), so the baseline sees the same moment of the machine.
+ */
 static struct {
 	int warm;
 	long batch;
-	double *v;
+	double *v, *call_v;
 	volatile bool done;
 } ult_pp;
 
 static void *ult_pinger(void *arg)
 {
-	int64_t t0;
-	long j;
+	int64_t t_yield, t_call;
 	int i;
 
 	(void)arg;
 	for (i = -ult_pp.warm; i < opt.samples; i++) {
-		t0 = now_ns();
-		for (j = 0; j < ult_pp.batch; j++)
-			ult_yield();
-		if (i >= 0)
-			ult_pp.v[i] = (double)(now_ns() - t0) / ult_pp.batch;
+		t_yield = time_batch(ult_yield, ult_pp.batch);
+		t_call = time_batch(nop_call, ult_pp.batch);
+		if (i < 0)
+			continue;
+		ult_pp.v[i] = (double)t_yield / ult_pp.batch;
+		ult_pp.call_v[i] = (double)t_call / ult_pp.batch;
 	}
 	ult_pp.done = true;
 	return NULL;
@@ -120,7 +141,8 @@ static void ult_pingpong(enum col c, long batch)
 	ult_pp.batch = batch;
 	ult_pp.done = false;
 	ult_pp.v = calloc(opt.samples, sizeof(double));
-	if (!ult_pp.v)
+	ult_pp.call_v = calloc(opt.samples, sizeof(double));
+	if (!ult_pp.v || !ult_pp.call_v)
 		die("out of memory");
 	a = ult_create(ult_pinger, NULL);
 	b = ult_create(ult_ponger, NULL);
@@ -129,7 +151,11 @@ static void ult_pingpong(enum col c, long batch)
 	ult_join(a);
 	ult_join(b);
 	record(ROW_PP_SAME, c, ult_pp.v, opt.samples, batch);
+	/* The baseline of claim (a) comes from the assembly switch's run. */
+	if (c == COL_ULT)
+		call_stats = stats_of(ult_pp.call_v, opt.samples, batch);
 	free(ult_pp.v);
+	free(ult_pp.call_v);
 }
 
 void bench_ult(enum col c, enum ult_switch_kind kind)
@@ -165,9 +191,42 @@ struct pingpong {
 	int cpu_ping, cpu_pong;	/* -1: not pinned */
 	int warm;
 	long batch;
+	int ws_pages;		/* pages each side writes between hand-offs */
 	double csw;
 	double v[];
 };
+
+/*
+ * Each side's own working set: pages of memory it writes between
+ * hand-offs (bench_ws.c), so a switch must bring their translations and
+ * lines back. Threads get separate mappings, processes separate spaces.
+ */
+static char *ws_map(int pages)
+{
+	char *p;
+
+	if (!pages)
+		return NULL;
+	p = mmap(NULL, (size_t)pages * PAGE_SIZE, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	if (p == MAP_FAILED)
+		die("mmap: %s", strerror(errno));
+	return p;
+}
+
+static void ws_touch(char *p, int pages)
+{
+	int i;
+
+	for (i = 0; i < pages; i++)
+		((volatile char *)p)[(size_t)i * PAGE_SIZE]++;
+}
+
+static void ws_unmap(char *p, int pages)
+{
+	if (p)
+		munmap(p, (size_t)pages * PAGE_SIZE);
+}
 
 static long futex(int *uaddr, int op, int val, const struct timespec *ts)
 {
@@ -222,6 +281,7 @@ static long ctx_switches(void)
 static void *pp_ping(void *arg)
 {
 	struct pingpong *pp = arg;
+	char *ws = ws_map(pp->ws_pages);
 	long j, csw = 0;
 	int64_t t0;
 	int i;
@@ -239,11 +299,13 @@ static void *pp_ping(void *arg)
 		for (j = 0; j < pp->batch; j++) {
 			pp_send(pp, pp->to_pong[1], 1);
 			pp_recv(pp, pp->to_ping[0], 0);
+			ws_touch(ws, pp->ws_pages);
 		}
 		if (i >= 0)
 			pp->v[i] = (double)(now_ns() - t0) / pp->batch;
 	}
 	pp->csw = (double)(ctx_switches() - csw) / (opt.samples * pp->batch);
+	ws_unmap(ws, pp->ws_pages);
 	return NULL;
 }
 
@@ -251,6 +313,7 @@ static void *pp_pong(void *arg)
 {
 	struct pingpong *pp = arg;
 	long j, n = (pp->warm + opt.samples) * pp->batch;
+	char *ws = ws_map(pp->ws_pages);
 
 	if (pp->cpu_pong >= 0)
 		pin_cpu(pp->cpu_pong);
@@ -260,12 +323,16 @@ static void *pp_pong(void *arg)
 	}
 	for (j = 0; j < n; j++) {
 		pp_recv(pp, pp->to_pong[0], 1);
+		ws_touch(ws, pp->ws_pages);
 		pp_send(pp, pp->to_ping[1], 0);
 	}
+	ws_unmap(ws, pp->ws_pages);
 	return NULL;
 }
 
-static void pingpong(enum row r, enum col c, bool use_pipe, bool cross)
+/* One ping-pong; the result goes to result[r][c], or *ws_out if set. */
+static void pingpong_run(enum row r, enum col c, bool use_pipe, bool cross,
+			 int ws_pages, long batch, struct stats *ws_out)
 {
 	size_t size = sizeof(struct pingpong) + opt.samples * sizeof(double);
 	struct pingpong *pp;
@@ -283,7 +350,8 @@ static void pingpong(enum row r, enum col c, bool use_pipe, bool cross)
 	pp->cpu_ping = cpu_a;
 	pp->cpu_pong = cross ? cpu_b : cpu_a;
 	pp->warm = opt.samples / 10 + 1;
-	pp->batch = 20;
+	pp->batch = batch;
+	pp->ws_pages = ws_pages;
 	if (use_pipe && (pipe(pp->to_pong) || pipe(pp->to_ping)))
 		die("pipe: %s", strerror(errno));
 	for (i = 0; i < 2; i++) {
@@ -313,9 +381,29 @@ static void pingpong(enum row r, enum col c, bool use_pipe, bool cross)
 		if (c == COL_PROCESS && wait_child(pid[i]))
 			die("ping-pong child failed");
 	}
-	record(r, c, pp->v, opt.samples, pp->batch);
-	result[r][c].csw = pp->csw;
+	if (ws_out) {
+		*ws_out = stats_of(pp->v, opt.samples, pp->batch);
+		ws_out->csw = pp->csw;
+	} else {
+		record(r, c, pp->v, opt.samples, pp->batch);
+		result[r][c].csw = pp->csw;
+	}
 	munmap(pp, size);
+}
+
+static void pingpong(enum row r, enum col c, bool use_pipe, bool cross)
+{
+	pingpong_run(r, c, use_pipe, cross, 0, 20, NULL);
+}
+
+struct stats pingpong_ws(enum col c, int pages)
+{
+	struct stats s;
+
+	/* Fewer round trips per sample as each one gets longer. */
+	pingpong_run(ROW_PP_SAME, c, false, false, pages,
+		     pages >= 1024 ? 1 : pages >= 64 ? 4 : 20, &s);
+	return s;
 }
 
 void bench_kernel_threads(enum col c)

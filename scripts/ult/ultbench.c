@@ -68,6 +68,7 @@ struct bench_opts opt = {
 	.sync_reps = 11,
 	.mon_us = 20,
 	.mon_max_us = 10000,
+	.runs = 5,
 };
 
 static int ncpus;		/* CPUs we may run on */
@@ -113,9 +114,10 @@ static void find_cpus(void)
 		       opt.mon_max_us);
 		return;
 	}
-	printf(" samples=%d block_ms=%d block_reps=%d work=%ld par_reps=%d threads=%d\n",
+	printf(" samples=%d block_ms=%d block_reps=%d work=%ld par_reps=%d threads=%d",
 	       opt.samples, opt.block_ms, opt.block_reps, opt.work,
 	       opt.par_reps, opt.threads);
+	printf(" runs=%d\n", opt.runs);
 }
 
 static void print_usage(FILE *f)
@@ -123,6 +125,7 @@ static void print_usage(FILE *f)
 	fprintf(f,
 		"usage: ultbench [--selftest] [--samples N] [--block-ms MS] [--block-reps N]\n"
 		"                [--work ROUNDS] [--par-reps N] [--threads N] [--timeout S]\n"
+		"                [--runs N] [--platform]\n"
 		"       ultbench --models [--nvp N] [--samples N] [--block-ms MS]\n"
 		"                [--block-reps N] [--sync-reps N] [--monitor-us US]\n"
 		"                [--monitor-max-us US] [--timeout S]\n"
@@ -168,6 +171,29 @@ static void run_models(void)
 	print_models();
 }
 
+/*
+ * One independent run of the classic set: every benchmark afresh, its
+ * results kept apart from the other runs' (keep_run).
+ */
+static void run_classic(int run)
+{
+	memset(result, 0, sizeof(result));
+	bench_ult(COL_ULT, ULT_SWITCH_ASM);	/* with the call baseline */
+	bench_ult(COL_UCTX, ULT_SWITCH_UCONTEXT);
+	bench_kernel_threads(COL_PTHREAD);
+	bench_kernel_threads(COL_PROCESS);
+	progress("blocking gap");
+	bench_block(ROW_BLOCK, COL_ULT);
+	bench_block(ROW_BLOCK_NB, COL_ULT);
+	bench_block(ROW_BLOCK, COL_PTHREAD);
+	bench_block(ROW_BLOCK, COL_PROCESS);
+	progress("parallel speedup");
+	bench_parallel(COL_ULT);
+	bench_parallel(COL_PTHREAD);
+	bench_ws(run);
+	keep_run();
+}
+
 static long arg_num(const char *s, long min, long max)
 {
 	char *end;
@@ -196,13 +222,15 @@ int main(int argc, char **argv)
 		{ "sync-reps", required_argument, NULL, 'r' },
 		{ "monitor-us", required_argument, NULL, 'u' },
 		{ "monitor-max-us", required_argument, NULL, 'U' },
+		{ "runs", required_argument, NULL, 'N' },
+		{ "platform", no_argument, NULL, 'P' },
 		{ "rules", no_argument, NULL, 'R' },
 		{ "judge", no_argument, NULL, 'J' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	bool self = false;
-	int o;
+	int o, run;
 
 	while ((o = getopt_long(argc, argv, "h", lopts, NULL)) != -1) {
 		switch (o) {
@@ -245,6 +273,12 @@ int main(int argc, char **argv)
 		case 'U':
 			opt.mon_max_us = arg_num(optarg, 20, 1000000);
 			break;
+		case 'N':
+			opt.runs = arg_num(optarg, 1, MAX_RUNS);
+			break;
+		case 'P':
+			opt.platform_only = true;
+			break;
 		case 'R':
 			print_rules(stdout);
 			return 0;
@@ -267,6 +301,10 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	watchdog_start(opt.timeout_s);
 
+	/* What machine this is, and how busy, before any figure. */
+	platform_print(0);
+	if (opt.platform_only)
+		return 0;
 	find_cpus();
 	if (opt.models) {
 		run_models();
@@ -274,22 +312,15 @@ int main(int argc, char **argv)
 	}
 	if (cpu_b < 0)
 		printf("SKIP pingpong_cross_cpu pipe_pingpong_cross_cpu: only 1 CPU allowed\n");
-	bench_call();
-	bench_ult(COL_ULT, ULT_SWITCH_ASM);
-	bench_ult(COL_UCTX, ULT_SWITCH_UCONTEXT);
-	bench_kernel_threads(COL_PTHREAD);
-	bench_kernel_threads(COL_PROCESS);
-	progress("blocking gap");
-	bench_block(ROW_BLOCK, COL_ULT);
-	bench_block(ROW_BLOCK_NB, COL_ULT);
-	bench_block(ROW_BLOCK, COL_PTHREAD);
-	bench_block(ROW_BLOCK, COL_PROCESS);
-	progress("parallel speedup");
-	bench_parallel(COL_ULT);
-	bench_parallel(COL_PTHREAD);
+	for (run = 0; run < opt.runs; run++) {
+		fprintf(stderr, "ultbench: run %d of %d\n", run + 1, opt.runs);
+		run_classic(run);
+	}
+	aggregate_runs();
 
 	print_rows();
 	print_table();
+	print_ws();
 	print_claims();
 	return 0;
 }
