@@ -10,10 +10,12 @@
  * enough for statistics and nobody ever stalls.
  *
  * Buckets are log-linear, as in HdrHistogram: each power of two is split
- * into 2^KTD_HIST_SUB_BITS equal buckets, so a percentile is at most
- * 1/2^KTD_HIST_SUB_BITS (12.5%) above the true value, and values below
- * 2^KTD_HIST_SUB_BITS are exact. Values of 2^KTD_HIST_MAX_SHIFT ns (about
- * 18 minutes) or more land in the last bucket.
+ * into 2^KTD_HIST_SUB_BITS equal buckets, so a bucket is at most
+ * 1/2^KTD_HIST_SUB_BITS (12.5%) of its values wide, and values below
+ * 2^KTD_HIST_SUB_BITS are exact. Percentiles are interpolated within the
+ * bucket that holds their rank, as if its samples were spread evenly.
+ * Values of 2^KTD_HIST_MAX_SHIFT ns (about 18 minutes) or more land in the
+ * last bucket.
  */
 #ifndef KTD_STATS_H
 #define KTD_STATS_H
@@ -138,13 +140,14 @@ static inline u64 ktd_hist_samples(const struct ktd_hist *h)
  * @h: a private (merged) histogram
  * @permille: 0 to 1000
  *
- * Return: the upper bound of the bucket holding the sample of that rank,
- * clamped to the histogram's min and max; 0 for an empty histogram.
+ * Return: the value interpolated within the bucket holding the sample of
+ * that rank (the bucket's samples taken as evenly spread over it), clamped
+ * to the histogram's min and max; 0 for an empty histogram.
  */
 static inline u64 ktd_hist_percentile(const struct ktd_hist *h,
 				      unsigned int permille)
 {
-	u64 n = ktd_hist_samples(h), rank, seen = 0, v;
+	u64 n = ktd_hist_samples(h), rank, seen = 0, v, lo;
 	unsigned int i;
 
 	if (!n)
@@ -158,7 +161,13 @@ static inline u64 ktd_hist_percentile(const struct ktd_hist *h,
 		if (seen >= rank)
 			break;
 	}
-	v = ktd_hist_upper(i);
+	if (i == KTD_HIST_BUCKETS)
+		i = KTD_HIST_BUCKETS - 1;
+	/* the rank's place among the bucket's samples, 1..count */
+	lo = ktd_hist_lower(i);
+	v = lo + div64_u64((ktd_hist_upper(i) - lo) *
+			   (rank - (seen - h->buckets[i])),
+			   h->buckets[i] ? h->buckets[i] : 1);
 	if (v > h->max)
 		v = h->max;
 	if (v < h->min)
