@@ -145,13 +145,16 @@ ktd_pack() {
 	return $rc
 }
 
-# ktd_vm [-t SECONDS] [-m MEM] [-a APPEND] [-s] KERNEL DIR JOB [FILE...]:
+# ktd_vm [-t SECONDS] [-m MEM] [-a APPEND] [-s] [-i] [-c CPUS] KERNEL DIR JOB [FILE...]:
 # one guest run, packed, booted and judged.
 #
 #   -t  time bound for the whole boot (default 300)
 #   -m  guest memory (default 1G)
 #   -a  extra kernel command line (ktd.leakscan=0, ktd.only=, ktd.order=)
 #   -s  stream the job's output to stdout while it runs
+#   -i  deterministic mode: -icount shift=0,sleep=off, so guest time counts
+#       executed instructions (1 ns = 1 instruction) and two runs agree
+#   -c  vCPUs (default 2)
 #
 # Packs JOB, the guest library and the FILEs (ktd_pack) into
 # DIR/initramfs.cpio, boots KERNEL with it in QEMU (TCG, 2 vCPUs) under
@@ -161,14 +164,16 @@ ktd_pack() {
 # otherwise prints why on stderr ("VM FAIL: ...") and returns 1.
 # KTD_KVM=1 opts in to KVM (it hangs on some hosts, so TCG is the default).
 ktd_vm() {
-	local OPTIND opt timeout_s=300 mem=1G append="" stream=0
-	local usage="usage: ktd_vm [-t SECONDS] [-m MEM] [-a APPEND] [-s] KERNEL DIR JOB [FILE...]"
-	while getopts "t:m:a:s" opt; do
+	local OPTIND opt timeout_s=300 mem=1G append="" stream=0 smp=2 icount=()
+	local usage="usage: ktd_vm [-t SECONDS] [-m MEM] [-a APPEND] [-s] [-i] [-c CPUS] KERNEL DIR JOB [FILE...]"
+	while getopts "t:m:a:sic:" opt; do
 		case $opt in
 		t) timeout_s=$OPTARG ;;
 		m) mem=$OPTARG ;;
 		a) append=$OPTARG ;;
 		s) stream=1 ;;
+		i) icount=(-icount shift=0,sleep=off) ;;
+		c) smp=$OPTARG ;;
 		*) ktd_die "$usage" ;;
 		esac
 	done
@@ -195,7 +200,8 @@ ktd_vm() {
 	# no_timer_check: on a busy host, TCG can miss the boot-time check of
 	# the timer interrupt, and the kernel then panics ("IO-APIC + timer
 	# doesn't work!"), as virtualised guests are known to.
-	local qemu=(timeout -k 5 "$timeout_s" qemu-system-x86_64 -accel "$accel" -smp 2
+	local qemu=(timeout -k 5 "$timeout_s" qemu-system-x86_64 -accel "$accel" -smp "$smp"
+		"${icount[@]}"
 		-m "$mem" -nodefaults -display none -no-reboot -kernel "$kernel"
 		-initrd "$initrd" -serial "file:$console"
 		-append "console=ttyS0 panic=-1 oops=panic softlockup_panic=0 no_timer_check $append")

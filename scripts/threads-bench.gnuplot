@@ -8,7 +8,7 @@
 # FILE: a header line, then "column host_create guest_create host_switch
 # guest_switch" in microseconds, '-' where a figure does not apply.
 set terminal pngcairo size 1100,600 noenhanced font ",10"
-set title "Thread operations, median per op (log scale; host: real, guest: QEMU TCG emulated)"
+set title "Thread operations, median per op (log scale; host: this machine, a VM; guest: QEMU TCG emulated)"
 set datafile missing "-"
 set datafile columnheaders
 set style data histograms

@@ -4,21 +4,25 @@
 #
 # usage: scripts/threads-bench.sh
 #
-# 1. Runs ultbench (scripts/ult/) natively on this machine: user-level
-#    threads, pthreads and processes, real timings.
+# 1. Runs ultbench (scripts/ult/) on this machine (a virtual machine
+#    itself, as a rule: its PLATFORM line says): user-level threads,
+#    pthreads and processes, RUNS independent runs.
 # 2. Boots Debian's own 6.1 kernel in QEMU once and, in that one boot, runs
 #    ultbench again, kthread_demo's ping-pong (same CPU and across CPUs)
 #    and workqueue_demo's create and latency benchmarks on kthread,
-#    kthread_worker and a bound workqueue. Guest times are emulated (TCG).
-# 3. Prints one table: rows are operations, once for the host and once for
-#    the guest; columns are user-level | pthread | process | kthread |
-#    kthread_worker | workqueue; every cell shows its ratio to the
-#    user-level figure of its row. Then each claim of the issue is labelled
-#    HOLDS, DOES NOT HOLD or INCONCLUSIVE with the numbers that decide it.
+#    kthread_worker and a bound workqueue, each RUNS times. Guest times are
+#    emulated (TCG).
+# 3. Prints the platform lines, then one table: rows are operations, once
+#    for the host and once for the guest; columns are user-level |
+#    ucontext | pthread | process | kthread | kthread_worker | workqueue;
+#    every cell is the median of the run medians with its ratio to the
+#    user-level figure of its row, and the spread between runs under it.
+#    Then each claim, HOLDS, FAILS, UNSTABLE or INCONCLUSIVE, decided by
+#    the rules table of scripts/ult/bench_rules.c, quoted on its lines.
 #
 # Writes $KTD_OUT/threads/: table.txt (what is printed), rows.csv (every
 # figure with its spread), threads.png, and the raw logs (host/, vm/,
-# guest/).
+# guest/); then copies table.txt and threads.png to scripts/results/.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -30,14 +34,15 @@ esac
 
 # What each side runs. The host part takes about 10 s; the guest's
 # ultbench is cut down because TCG is slow.
-HOST_ULT_ARGS="--samples 100"
-GUEST_ULT_ARGS="--samples 30 --block-reps 3 --par-reps 3 --work 4194304 --timeout 150"
+RUNS=5				# independent runs of everything
+HOST_ULT_ARGS="--samples 100 --runs $RUNS"
+GUEST_ULT_ARGS="--samples 30 --block-reps 3 --par-reps 3 --work 4194304 --runs $RUNS --timeout 600"
 WQ_MECH=wq_percpu		# the workqueue column: alloc_workqueue(0)
-CREATE_RUNS=15			# workqueue_demo create runs (median, p10..p90)
+CREATE_RUNS=$RUNS		# workqueue_demo create runs
 CREATE_LOOPS=10			# creations per run (the run reports their mean)
-LAT_ITEMS=200			# dispatch latency samples per mechanism
-PP_SECS=3			# kthread ping-pong seconds per placement
-VM_TIMEOUT=300
+LAT_ITEMS=200			# dispatch latency samples per mechanism and run
+PP_SECS=2			# kthread ping-pong seconds per placement and run
+VM_TIMEOUT=1200
 
 out=$KTD_OUT/threads
 csv=$out/rows.csv
@@ -48,9 +53,9 @@ run_host() {
 	local ult
 	ult=$("$KTD_TOP/scripts/ult-bench.sh" --build-only)
 	mkdir -p "$out/host"
-	ktd_log "host: ultbench $HOST_ULT_ARGS (real timings, about 10 s)"
+	ktd_log "host: ultbench $HOST_ULT_ARGS (about a minute)"
 	# shellcheck disable=SC2086 # the arguments are words
-	timeout -k 5 120 "$ult" $HOST_ULT_ARGS >"$out/host/ultbench.txt" \
+	timeout -k 5 600 "$ult" $HOST_ULT_ARGS >"$out/host/ultbench.txt" \
 		2>"$out/host/ultbench.err" ||
 		ktd_die "ultbench failed on the host (see $out/host/)"
 }
@@ -64,11 +69,11 @@ run_guest() {
 	mods=$(ktd_build_cached "/lib/modules/$distro/build") || exit 1
 	{
 		echo "ULT_ARGS='$GUEST_ULT_ARGS'"
-		echo "PP_SECS=$PP_SECS CREATE_RUNS=$CREATE_RUNS CREATE_LOOPS=$CREATE_LOOPS"
+		echo "PP_SECS=$PP_SECS CREATE_RUNS=$CREATE_RUNS CREATE_LOOPS=$CREATE_LOOPS RUNS=$RUNS"
 		echo "LAT_ITEMS=$LAT_ITEMS MECHS='kthread kthread_worker $WQ_MECH'"
 		echo ". /threads-bench.sh"
 	} >"$out/job.sh"
-	ktd_log "booting Debian $distro in QEMU (TCG, 2 vCPUs, 1G; about 2 min)"
+	ktd_log "booting Debian $distro in QEMU (TCG, 2 vCPUs, 1G; about 6 min)"
 	ktd_vm -t "$VM_TIMEOUT" -m 1G "/boot/vmlinuz-$distro" "$out/vm" "$out/job.sh" \
 		"$KTD_TOP/scripts/jobs/threads-bench.sh" "$ult" "$mods/kthread_demo.ko" \
 		"$mods/workqueue_demo.ko"
@@ -87,8 +92,9 @@ cut_sections() {
 
 # ---- rows.csv: one line per figure ------------------------------------------
 # where,operation,column,median,lo,hi,spread,unit,n
-#   where      host (real) or guest (TCG)
-#   median     the figure; lo..hi its spread, of the kind named in spread
+#   where      host or guest
+#   median     the median of the runs' figures; lo..hi the lowest and
+#              highest run (spread "runs"); n the number of runs
 
 # ultbench's ROW lines, mapped to the table's operations and columns.
 ult_rows() {
@@ -99,8 +105,8 @@ ult_rows() {
 			op["create"] = "create"; op["pingpong_same_cpu"] = "pp_same"
 			op["pipe_pingpong_same_cpu"] = "pipe_same"
 			op["pingpong_cross_cpu"] = "pp_cross"; op["block_gap"] = "block_gap"
-			col["ult"] = "user-level"; col["pthread"] = "pthread"
-			col["process"] = "process"
+			col["ult"] = "user-level"; col["ult_uctx"] = "ucontext"
+			col["pthread"] = "pthread"; col["process"] = "process"
 		}
 		$1 != "ROW" || !($3 in col) { next }
 		{
@@ -115,32 +121,16 @@ ult_rows() {
 			next
 		}
 		$2 in op {
-			printf "%s,%s,%s,%s,%s,%s,p10-p90,ns,%s\n", w, op[$2], col[$3],
-				kv["median_ns"], kv["p10_ns"], kv["p90_ns"], kv["n"]
+			printf "%s,%s,%s,%s,%s,%s,runs,ns,%s\n", w, op[$2], col[$3],
+				kv["median_ns"], kv["run_lo_ns"], kv["run_hi_ns"], kv["runs"]
 		}' "$file"
 }
 
-# kthread_demo's ping-pong round trip: p50, spread min..p90.
-kthread_pp_rows() {
-	local file=$1 prefix=$2 op=$3
-	[ -s "$file" ] || return 0
-	awk -v p="$prefix" -v op="$op" '
-		{ v[$1] = $2 }
-		END {
-			if (v[p "samples:"] > 0)
-				printf "guest,%s,kthread,%s,%s,%s,min-p90,ns,%s\n", op,
-					v[p "p50_ns:"], v[p "min_ns:"], v[p "p90_ns:"], v[p "samples:"]
-		}' "$file"
-}
-
-# workqueue_demo: create_ns over the runs (median, p10..p90), and the
-# dispatch latency (p50, spread p50..p99).
-wqd_rows() {
-	local g=$out/guest
-	cat "$g"/create.* 2>/dev/null | awk -F, -v wq="$WQ_MECH" '
-		BEGIN { col["kthread"] = "kthread"; col["kthread_worker"] = "kthread_worker"
-			col[wq] = "workqueue" }
-		$2 == "create_ns" && ($1 in col) { n[$1]++; v[$1, n[$1]] = $3 + 0 }
+# runs_rows WHERE OP: stdin has "column value" lines, one per run; out, a
+# rows.csv line per column (median of the runs, lowest, highest, count).
+runs_rows() {
+	awk -v w="$1" -v op="$2" '
+		$2 != "" && $2 > 0 { n[$1]++; v[$1, n[$1]] = $2 + 0 }
 		END {
 			for (m in n) {
 				k = n[m]
@@ -149,23 +139,34 @@ wqd_rows() {
 					for (j = i; j > 1 && a[j - 1] > a[j]; j--) {
 						t = a[j]; a[j] = a[j - 1]; a[j - 1] = t
 					}
-				# the ranks ultbench uses, 1-based here
-				printf "guest,create,%s,%s,%s,%s,p10-p90 of runs,ns,%d\n",
-					col[m], a[int(k / 2) + 1], a[int(k * 10 / 100) + 1],
-					a[int(k * 90 / 100) + 1], k
+				med = k % 2 ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2
+				printf "%s,%s,%s,%s,%s,%s,runs,ns,%d\n", w, op, m, med, a[1], a[k], k
 			}
 		}'
-	[ -s "$g/latency" ] || return 0
-	awk -F, -v wq="$WQ_MECH" -v items="$LAT_ITEMS" '
-		BEGIN { col["kthread"] = "kthread"; col["kthread_worker"] = "kthread_worker"
-			col[wq] = "workqueue" }
-		$2 == "lat_p50_ns" && ($1 in col) { p50[$1] = $3 }
-		$2 == "lat_p99_ns" && ($1 in col) { p99[$1] = $3 }
-		END {
-			for (m in p50)
-				printf "guest,dispatch,%s,%s,%s,%s,p50-p99,ns,%s\n",
-					col[m], p50[m], p50[m], p99[m], items
-		}' "$g/latency"
+}
+
+# kthread_demo's ping-pong round trip: each run's p50 (interpolated
+# within its histogram bucket).
+kthread_pp_rows() {
+	local place=$1 prefix=$2 op=$3 f
+	for f in "$out/guest/pingpong.$place".*; do
+		[ -s "$f" ] || continue
+		awk -v p="$prefix" '$1 == p "p50_ns:" { print "kthread", $2 }' "$f"
+	done | runs_rows guest "$op"
+}
+
+# workqueue_demo: each run's create_ns (the mean of CREATE_LOOPS
+# creations) and dispatch latency p50.
+wqd_rows() {
+	local g=$out/guest prog
+	# shellcheck disable=SC2016 # an awk program
+	prog='BEGIN { col["kthread"] = "kthread"; col["kthread_worker"] = "kthread_worker"
+		col[wq] = "workqueue" }
+		$2 == key && ($1 in col) { print col[$1], $3 }'
+	cat "$g"/create.* 2>/dev/null | awk -F, -v wq="$WQ_MECH" -v key=create_ns "$prog" |
+		runs_rows guest create
+	cat "$g"/latency.* 2>/dev/null | awk -F, -v wq="$WQ_MECH" -v key=lat_p50_ns "$prog" |
+		runs_rows guest dispatch
 }
 
 collect_rows() {
@@ -173,16 +174,23 @@ collect_rows() {
 		echo "where,operation,column,median,lo,hi,spread,unit,n"
 		ult_rows "$out/host/ultbench.txt" host
 		ult_rows "$out/guest/ultbench" guest
-		kthread_pp_rows "$out/guest/pingpong.same" rtt_same_cpu_ pp_same
-		kthread_pp_rows "$out/guest/pingpong.cross" rtt_cross_cpu_ pp_cross
+		kthread_pp_rows same rtt_same_cpu_ pp_same
+		kthread_pp_rows cross rtt_cross_cpu_ pp_cross
 		wqd_rows
 	} >"$csv"
+}
+
+# platform_kv FILE KEY: a key=value of FILE's PLATFORM line, unquoted.
+platform_kv() {
+	[ -s "$1" ] || return 0
+	sed -n 's/^PLATFORM //p' "$1" | head -n 1 |
+		grep -o "$2=\(\"[^\"]*\"\|[^ ]*\)" | head -n 1 | sed "s/^$2=//; s/\"//g"
 }
 
 # ---- 3. the table -------------------------------------------------------------
 
 print_table() {
-	awk -F, '
+	awk -F, -v hname="$(platform_kv "$out/host/ultbench.txt" where)" '
 		function fmt(v, unit) {
 			if (v == "") return "-"
 			if (unit == "x") return sprintf("%.2fx", v)
@@ -200,7 +208,7 @@ print_table() {
 		{ key = $1 SUBSEP $2 SUBSEP $3; med[key] = $4; lo[key] = $5; hi[key] = $6
 		  unit[key] = $8 }
 		END {
-			ncol = split("user-level pthread process kthread kthread_worker workqueue", cols, " ")
+			ncol = split("user-level ucontext pthread process kthread kthread_worker workqueue", cols, " ")
 			nop = split("create pp_same pipe_same pp_cross dispatch block_gap speedup", ops, " ")
 			label["create"] = "create+finish/join/wait/stop"
 			label["pp_same"] = "ping-pong same CPU (round trip)"
@@ -210,8 +218,9 @@ print_table() {
 			label["block_gap"] = "blocking gap (longest stall)"
 			label["speedup"] = "parallel speedup (N threads)"
 			nw = split("host guest", wheres, " ")
-			wname["host"] = "host real"; wname["guest"] = "guest TCG"
-			LW = 32; WW = 10; CW = 19
+			wname["host"] = hname == "" ? "host" : hname
+			wname["guest"] = "QEMU TCG guest"
+			LW = 32; WW = 28; CW = 19
 			printf "%-" LW "s%-" WW "s", "operation", "where"
 			for (c = 1; c <= ncol; c++) printf "%-" CW "s", cols[c]
 			printf "\n"
@@ -224,7 +233,7 @@ print_table() {
 					for (c = 1; c <= ncol; c++) {
 						k = w SUBSEP op SUBSEP cols[c]
 						if (!(k in med))
-							cell = (c == 1 && op ~ /cross/) ? "n/a (M:1)" : "-"
+							cell = (c <= 2 && op ~ /cross/) ? "n/a (M:1)" : "-"
 						else if (base in med && med[base] > 0)
 							cell = fmt(med[k], unit[k]) " (" fmt_ratio(med[k] / med[base]) ")"
 						else
@@ -232,7 +241,7 @@ print_table() {
 						printf "%-" CW "s", cell
 					}
 					printf "\n"
-					# the spread line, if any cell has one
+					# the spread between runs, if any cell has one
 					line = ""
 					for (c = 1; c <= ncol; c++) {
 						k = w SUBSEP op SUBSEP cols[c]
@@ -240,7 +249,7 @@ print_table() {
 						line = line sprintf("%-" CW "s", cell)
 					}
 					if (line ~ /[^ ]/)
-						printf "%-" LW "s%-" WW "s%s\n", "", "  spread", line
+						printf "%-" LW "s%-" WW "s%s\n", "", "  runs", line
 				}
 			}
 		}' "$csv" | sed 's/ *$//'
@@ -249,11 +258,17 @@ print_table() {
 print_legend() {
 	cat <<EOF
 
-Each cell: median (xR), R = the cell / the user-level figure of the same
-row and place; '-' = does not apply or not measured. "host real" runs
-natively on this machine; "guest TCG" runs in one boot of Debian's 6.1
-kernel under QEMU TCG: emulated time, compare ratios within a row only.
+Each cell: the median over $RUNS independent runs of each run's median
+(xR = the cell / the user-level figure of the same row and place); under
+it, "runs": the lowest..highest run. '-' = does not apply or not
+measured. The host is this machine, named by its PLATFORM line above
+(virtualised unless it says bare metal); "QEMU TCG guest" is one boot of
+Debian's 6.1 kernel under TCG: emulated time, compare ratios within a
+row only.
   user-level       many-to-one threads of scripts/ult (assembly switch)
+  ucontext         the same library switching with glibc's swapcontext,
+                   which also saves and restores the signal mask: a
+                   rt_sigprocmask system call per switch
   pthread          1:1 threads; ping-pong through a futex
   process          fork+wait; ping-pong through a shared futex (pipe row:
                    a pipe pair)
@@ -267,11 +282,11 @@ kernel under QEMU TCG: emulated time, compare ratios within a row only.
                    create: INIT_WORK+queue_work+flush_work (no thread is
                    created: the pool's workers already exist); dispatch:
                    queue_work to the work function
-spread: ultbench p10..p90 of its samples (each sample the mean of a
-batch); kthread ping-pong min..p90 of every round trip; create of kernel
-mechanisms p10..p90 of $CREATE_RUNS runs (each the mean of $CREATE_LOOPS
-creations); dispatch p50..p99 of $LAT_ITEMS items. Kernel percentiles come
-from log-linear histograms: bucket upper bounds, up to 12.5% high.
+Per run: ultbench's median of its samples (each the mean of a batch),
+its percentiles exact (interpolated between order statistics); kthread
+ping-pong and dispatch the p50 of every round trip or item ($LAT_ITEMS
+per run), interpolated within its histogram bucket; kernel create the
+mean of $CREATE_LOOPS creations.
 blocking gap: a sibling's longest stall while one thread read()s an empty
 pipe for 200 ms. Parallel speedup: best 1-thread / best N-thread time.
 Every figure is in rows.csv.
@@ -280,25 +295,21 @@ EOF
 
 # ---- claims --------------------------------------------------------------------
 
-# claim_kv FILE ID KEY: a key=value from the CLAIM ID line of FILE.
-claim_kv() {
+# rule_runs FILE RULE: the runs=... values of a RULE line, space-separated.
+rule_runs() {
 	[ -s "$1" ] || return 0
-	awk -v id="$2" -v k="$3" '$1 == "CLAIM" && $2 == id {
-		for (i = 3; i <= NF; i++) if (index($i, k "=") == 1) print substr($i, length(k) + 2)
-	}' "$1"
+	awk -v id="$2" '$1 == "RULE" && $2 == id {
+		for (i = 3; i <= NF; i++) if (index($i, "runs=") == 1) print substr($i, 6)
+	}' "$1" | tr ',' ' '
 }
 
-# claim_verdict FILE ID: HOLDS, DOES NOT HOLD or INCONCLUSIVE.
-claim_verdict() {
-	[ -s "$1" ] || { echo "not measured"; return 0; }
-	sed -n "s/^CLAIM $2 \(HOLDS\|DOES NOT HOLD\|INCONCLUSIVE\) .*/\1/p" "$1"
-}
-
-# claim_text FILE ID: ultbench's rule and numbers for claim ID.
-claim_text() {
-	awk -v id="($2)" '
-		index($0, id " ") == 1 { on = 1 }
-		on && /^ *=> / { on = 0; next }
+# claim_block FILE ID: ultbench's CLAIM line for ID, its RULE lines and
+# the words under them.
+claim_block() {
+	[ -s "$1" ] || { echo "CLAIM $2 not measured"; return 0; }
+	awk -v id="$2" '
+		$1 == "CLAIM" { on = ($2 == id) }
+		on && /^$/ { exit }
 		on' "$1"
 }
 
@@ -307,63 +318,59 @@ csv_med() {
 	awk -F, -v w="$1" -v o="$2" -v c="$3" '$1 == w && $2 == o && $3 == c { print $4 }' "$csv"
 }
 
-# Claim (a): ultbench's host verdict (ULT switch vs a call, pthread vs ULT)
-# plus the kernel side from the guest: kthread vs ULT, same boot.
+# Claim (a): the host's three rules and the kernel side from the guest
+# (each kthread run over the guest's ULT median, same boot), judged
+# together by the rules table (ultbench --judge).
 claim_a() {
-	local h=$out/host/ultbench.txt host_v kc uc kp up verdict
-	host_v=$(claim_verdict "$h" a)
-	kc=$(csv_med guest create kthread) uc=$(csv_med guest create user-level)
-	kp=$(csv_med guest pp_same kthread) up=$(csv_med guest pp_same user-level)
-	verdict=$(awk -v hv="$host_v" -v kc="$kc" -v uc="$uc" -v kp="$kp" -v up="$up" 'BEGIN {
-		if (kc == "" || uc == "" || kp == "" || up == "" || hv == "not measured") {
-			print "INCONCLUSIVE"; exit
-		}
-		print (hv == "HOLDS" && kc / uc >= 100 && kp / up >= 100) ? "HOLDS" : "DOES NOT HOLD"
-	}')
-	echo "CLAIM a $verdict"
-	echo "(a) \"User-level thread operations are as fast as a procedure call; kernel"
-	echo "    thread operations are hundreds of times slower.\""
-	echo "    rule: ultbench's host rule (one ULT switch <= 10x an indirect call;"
-	echo "    pthread create+join and same-CPU ping-pong >= 100x ULT) AND, in the"
-	echo "    guest, kthread create+stop and kthread ping-pong each >= 100x the ULT"
-	echo "    figure of the same boot."
-	awk -v sw="$(claim_kv "$h" a switch_ns)" -v call="$(claim_kv "$h" a call_ns)" \
-		-v cr="$(claim_kv "$h" a create_ratio)" -v pp="$(claim_kv "$h" a pingpong_ratio)" \
-		-v hv="$host_v" -v kc="$kc" -v uc="$uc" -v kp="$kp" -v up="$up" 'BEGIN {
-		printf "    host (real):  ULT switch %.1fns = %.1fx a %.1fns call; pthread create\n", sw, sw / call, call
-		printf "                  %.0fx ULT, ping-pong %.0fx ULT => %s\n", cr, pp, hv
-		if (kc != "" && uc != "")
-			printf "    guest (TCG):  kthread create+stop %.2fus = %.0fx ULT create (%.1fns)\n", kc / 1e3, kc / uc, uc
-		if (kp != "" && up != "")
-			printf "                  kthread ping-pong %.2fus = %.0fx ULT ping-pong (%.1fns)\n", kp / 1e3, kp / up, up
-		if (kc != "" && uc != "" && kp != "" && up != "")
-			printf "                  => %s\n", (kc / uc >= 100 && kp / up >= 100) ? "both >= 100x" : "below 100x"
-	}'
-	echo "    guest (TCG), ultbench's rule alone: $(claim_verdict "$out/guest/ultbench" a)"
-	echo "    => (a) $verdict"
+	local h=$out/host/ultbench.txt ult uc up r f
+	ult=$("$KTD_TOP/scripts/ult-bench.sh" --build-only)
+	uc=$(csv_med guest create user-level) up=$(csv_med guest pp_same user-level)
+	{
+		echo "LOAD $(platform_kv "$h" load_per_cpu)"
+		for r in a.switch_vs_call a.create_ratio a.pingpong_ratio; do
+			echo "VALUE $r $(rule_runs "$h" "$r")"
+		done
+		printf 'VALUE a.kthread_create_ratio'
+		cat "$out/guest"/create.* 2>/dev/null | awk -F, -v u="$uc" '
+			$1 == "kthread" && $2 == "create_ns" && u > 0 { printf " %.4g", $3 / u }'
+		printf '\nVALUE a.kthread_pingpong_ratio'
+		for f in "$out/guest"/pingpong.same.*; do
+			[ -s "$f" ] || continue
+			awk -v u="$up" '$1 == "rtt_same_cpu_p50_ns:" && u > 0 { printf " %.4g", $2 / u }' "$f"
+		done
+		echo
+	} | "$ult" --judge
+	claim_block "$h" a | sed -n '/^    (a)/,$p'
+	echo "    kthread rules: each guest run's kthread figure over the guest's ULT"
+	echo "    median (create ${uc:-?} ns, ping-pong ${up:-?} ns)"
+	echo "    guest (TCG), ultbench's own (a): $(claim_block "$out/guest/ultbench" a | head -n 1)"
 }
 
-# Claims (b), (c), (d): ultbench's own verdicts from the host run, with the
-# guest's for comparison.
+# Claims (b), (c), (d), (d_tlb): ultbench's own judgement of the host
+# runs, with the guest's verdict for comparison.
 claim_host() {
-	local id=$1 h=$out/host/ultbench.txt g=$out/guest/ultbench
-	echo "CLAIM $id $(claim_verdict "$h" "$id")"
-	claim_text "$h" "$id"
-	echo "    guest (TCG), same rule: $(claim_verdict "$g" "$id")"
-	echo "    => ($id) $(claim_verdict "$h" "$id")"
+	claim_block "$out/host/ultbench.txt" "$1"
+	echo "    guest (TCG), same rules: $(claim_block "$out/guest/ultbench" "$1" | head -n 1)"
 }
 
 print_claims() {
+	local id
 	echo
-	echo "Claims (verdicts on the host's real timings; (a) adds the kernel side"
-	echo "from the guest)"
+	echo "Claims: verdicts on this machine's runs ((a) adds the kernel side from"
+	echo "the guest); each RULE line quotes scripts/ult/bench_rules.c"
 	echo "---------------------------------------------------------------------"
 	claim_a
-	local id
-	for id in b c d; do
+	for id in b b_ult_read c d d_tlb; do
 		echo
 		claim_host "$id"
 	done
+}
+
+# The working-set sweep of claim (d), from the host's ultbench.
+print_ws() {
+	[ -s "$out/host/ultbench.txt" ] || return 0
+	echo
+	awk '/^working-set sweep/ { on = 1 } on && /^$/ { exit } on' "$out/host/ultbench.txt"
 }
 
 # ---- plot ------------------------------------------------------------------------
@@ -394,37 +401,42 @@ plot() {
 # ---- main -------------------------------------------------------------------------
 
 main() {
-	local distro vm_ok=1 t0=$SECONDS load
+	local distro vm_ok=1 t0=$SECONDS
 	ktd_deps
 	ktd_need gnuplot-nox
 	distro=$(ktd_distro_kver)
 	rm -rf "$out"
 	mkdir -p "$out"
 
-	# Other work on the host skews its timings (and can leave no idle CPU
-	# for claim (c)): say how busy it was.
-	load=$(cut -d' ' -f1-3 /proc/loadavg)
+	# The host's PLATFORM line holds the load average before the runs:
+	# above 0.5 per CPU, every verdict is INCONCLUSIVE.
 	run_host
 	run_guest "$distro" || vm_ok=0
 	cut_sections
 	collect_rows
 	{
-		echo "User-level vs kernel-level threads: $(uname -r) host ($(nproc) CPUs, load"
-		echo "average $load before the run),"
-		echo "guest: Debian $distro under QEMU TCG, 2 vCPUs; $(date -u '+%Y-%m-%d %H:%M UTC')"
+		echo "User-level vs kernel-level threads, $RUNS runs; $(date -u '+%Y-%m-%d %H:%M UTC')"
+		echo "host:  $(grep -m1 '^PLATFORM ' "$out/host/ultbench.txt")"
+		echo "guest: $(grep -m1 '^PLATFORM ' "$out/guest/ultbench" 2>/dev/null ||
+			echo "not measured") (Debian $distro, QEMU $(qemu-system-x86_64 --version |
+			sed -n '1s/.*version \([^ ]*\).*/\1/p') TCG, 2 vCPUs)"
 		echo
 		print_table
 		print_legend
+		print_ws
 		print_claims
 	} >"$out/table.txt"
 	plot
 	cat "$out/table.txt"
 	echo
-	echo "Files: $out/table.txt, $csv, $out/threads.png ($((SECONDS - t0)) s)"
+	mkdir -p "$KTD_TOP/scripts/results"
+	cp "$out/table.txt" "$KTD_TOP/scripts/results/threads-table.txt"
+	[ -s "$out/threads.png" ] && cp "$out/threads.png" "$KTD_TOP/scripts/results/threads.png"
+	echo "Files: $out/table.txt, $csv, $out/threads.png, copied to scripts/results/ ($((SECONDS - t0)) s)"
 
 	[ $vm_ok = 1 ] || ktd_die "the guest run failed (logs in $out/vm)"
 	local s
-	for s in ultbench pingpong.same pingpong.cross create.1 latency; do
+	for s in ultbench pingpong.same.1 pingpong.cross.1 create.1 latency.1; do
 		[ -s "$out/guest/$s" ] || ktd_die "the guest printed no $s (logs in $out/vm)"
 	done
 }

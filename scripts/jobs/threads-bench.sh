@@ -3,11 +3,13 @@
 # operations at every level, and print each result framed by
 # "KTD-THREADS-BEGIN <name>" and "KTD-THREADS-END" for the host to cut out.
 #
-#   ultbench        user-level threads, pthreads and processes (/ultbench)
-#   pingpong.same   kthread_demo's ping-pong, both threads on CPU 0
-#   pingpong.cross  the same, one thread per CPU
-#   create.<i>      workqueue_demo's create benchmark, run i of CREATE_RUNS
-#   latency         workqueue_demo's latency (dispatch) benchmark
+#   ultbench          user-level threads, pthreads and processes (/ultbench,
+#                     its own RUNS runs), the PLATFORM line first
+#   pingpong.same.<i> kthread_demo's ping-pong, both threads on CPU 0, run i
+#                     of RUNS
+#   pingpong.cross.<i> the same, one thread per CPU
+#   create.<i>        workqueue_demo's create benchmark, run i of CREATE_RUNS
+#   latency.<i>       workqueue_demo's latency (dispatch) benchmark, run i
 #
 # The host sets the variables below before sourcing this file.
 . /guest-ktap.sh
@@ -20,6 +22,7 @@ CREATE_LOOPS=${CREATE_LOOPS:-50}
 LAT_ITEMS=${LAT_ITEMS:-200}
 MECHS=${MECHS:-kthread kthread_worker wq_percpu}
 RUN_LIMIT_S=${RUN_LIMIT_S:-60}
+RUNS=${RUNS:-5}
 
 begin() { echo "KTD-THREADS-BEGIN $1"; }
 end() { echo "KTD-THREADS-END"; }
@@ -55,10 +58,14 @@ for bind in 0 spread; do
 	echo $bind >$SYS/bind
 	echo 2 >$SYS/nr_threads
 	sleep 1
-	echo 1 >$DBG/reset
-	sleep "$PP_SECS"
-	[ "$(kstat threads_reporting)" = 2 ] || echo "warning: only $(kstat threads_reporting) ping-pong threads reported"
-	section "pingpong.$([ $bind = 0 ] && echo same || echo cross)" $DBG/stats
+	r=1
+	while [ $r -le "$RUNS" ]; do
+		echo 1 >$DBG/reset
+		sleep "$PP_SECS"
+		[ "$(kstat threads_reporting)" = 2 ] || echo "warning: only $(kstat threads_reporting) ping-pong threads reported"
+		section "pingpong.$([ $bind = 0 ] && echo same || echo cross).$r" $DBG/stats
+		r=$((r + 1))
+	done
 done
 echo 0 >$SYS/nr_threads
 
@@ -73,8 +80,12 @@ while [ $i -le "$CREATE_RUNS" ]; do
 	section "create.$i" $DBG/compare.csv
 	i=$((i + 1))
 done
-bench_run latency "$RUN_LIMIT_S"
-section latency $DBG/compare.csv
+i=1
+while [ $i -le "$RUNS" ]; do
+	bench_run latency "$RUN_LIMIT_S"
+	section "latency.$i" $DBG/compare.csv
+	i=$((i + 1))
+done
 
 rmmod workqueue_demo
 rmmod kthread_demo
