@@ -20,6 +20,8 @@
 #             remove cycle against Debian's 6.1 headers (nothing loaded)
 #   torture   load/unload cycles, reconfiguration races, CPU hotplug, the
 #             freezer and hostile input, on the debug kernel
+#   icount    the deterministic mode (scripts/icount-bench.sh --small): two
+#             boots under QEMU -icount, every instruction count within 1%
 #   kunit     only the KUnit suites on the debug kernel (`make kunit`), the
 #             quick loop: without the end-of-run kmemleak scan, which
 #             the debug phase runs over the same suites
@@ -43,11 +45,11 @@ clean_build() {
 }
 
 phases=("$@")
-[ ${#phases[@]} -gt 0 ] || phases=(static debug distro selftest ult dkms torture)
+[ ${#phases[@]} -gt 0 ] || phases=(static debug distro selftest ult dkms torture icount)
 for p in "${phases[@]}"; do
 	case $p in
-	static | debug | distro | selftest | ult | dkms | torture | kunit) ;;
-	*) ktd_die "unknown phase '$p' (static, debug, distro, selftest, ult, dkms, torture, kunit)" ;;
+	static | debug | distro | selftest | ult | dkms | torture | icount | kunit) ;;
+	*) ktd_die "unknown phase '$p' (static, debug, distro, selftest, ult, dkms, torture, icount, kunit)" ;;
 	esac
 done
 
@@ -235,6 +237,30 @@ phase_torture() {
 	[ "$n" -eq 0 ] || verdict=FAILURE
 	grep -q '^TORTURE ' "$log" || verdict=FAILURE
 	echo "torture: $(sed -n 's/^TORTURE //p' "$log") splats=$n: $verdict"
+}
+
+# The same small job in two boots under -icount: instruction counts
+# that drift by more than 1% fail. -icount needs TCG.
+phase_icount() {
+	local log=$out/icount.log line
+	step "deterministic mode: instruction counts in two boots (-icount)"
+	if [ "${KTD_KVM:-0}" = 1 ]; then
+		KTD_SKIPPED=$((KTD_SKIPPED + 1))
+		echo "SKIP  icount: KTD_KVM=1, and -icount needs TCG"
+		return
+	fi
+	"$KTD_TOP/scripts/icount-bench.sh" --small >"$log" 2>&1 || true
+	line=$(grep '^ICOUNT-DRIFT ' "$log" | tail -n 1) || true
+	case $line in
+	*" PASS")
+		ktd_pass "icount: ${line#ICOUNT-DRIFT } (two boots, at most 1%)" ;;
+	*" FAIL")
+		ktd_fail "icount: ${line#ICOUNT-DRIFT } (two boots, at most 1%)"
+		grep -E '%$' "$log" | ktd_indent ;;
+	*)
+		ktd_fail "icount: no drift figure (see $log)"
+		tail -n 20 "$log" | ktd_indent ;;
+	esac
 }
 
 for p in "${phases[@]}"; do

@@ -2,15 +2,17 @@
 # SPDX-License-Identifier: GPL-2.0
 # Run workqueue_demo's whole benchmark matrix in Debian's own 6.1 kernel
 # (no debug overhead) and report: which deferred-work mechanism for which
-# job, measured in one run on one machine.
+# job, measured in RUNS (5) independent runs in one boot.
 #
 # usage: scripts/sweep.sh [PARAMS-FILE]
 #
 # PARAMS-FILE holds "name value" lines for the files under
 # /sys/kernel/debug/kthread_demo/bench (say, "blk_items 32"); without it the
-# module's defaults apply. Writes $KTD_OUT/sweep/report.txt, compare.csv,
-# hist.csv and PNG plots of the latency distributions, then prints the
-# report. The guest runs under TCG: absolute figures are slow, the ratios
+# module's defaults apply. Writes $KTD_OUT/sweep/report.txt (the platform
+# lines, every metric's median over the runs with the lowest..highest run,
+# then the last run's own table), compare-runs.csv, compare.csv, hist.csv
+# and PNG plots of the latency distributions, prints the report and copies
+# it and the plots to scripts/results/. The guest runs under TCG: absolute figures are slow, the ratios
 # between mechanisms are the point.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -22,13 +24,17 @@ params=${1:-}
 ktd_deps
 ktd_need gnuplot-nox
 distro=$(ktd_distro_kver)
+RUNS=5
 out=$KTD_OUT/sweep
 rm -rf "$out"
 mkdir -p "$out"
 
 ktd_log "building the modules for Debian $distro"
 mods=$(ktd_build_cached "/lib/modules/$distro/build") || exit 1
-files=("$mods/kthread_demo.ko" "$mods/workqueue_demo.ko")
+ult=$("$KTD_TOP/scripts/ult-bench.sh" --build-only)
+echo "RUNS=$RUNS" >"$out/job.sh"
+echo ". /sweep.sh" >>"$out/job.sh"
+files=("$KTD_TOP/scripts/jobs/sweep.sh" "$ult" "$mods/kthread_demo.ko" "$mods/workqueue_demo.ko")
 if [ -n "$params" ]; then
 	cp "$params" "$out/sweep.params"
 	files+=("$out/sweep.params")
@@ -36,8 +42,7 @@ fi
 
 ktd_log "booting Debian $distro in QEMU (TCG, 2 vCPUs) for the sweep"
 vm_ok=1
-ktd_vm -t 900 "/boot/vmlinuz-$distro" "$out/vm" "$KTD_TOP/scripts/jobs/sweep.sh" \
-	"${files[@]}" || vm_ok=0
+ktd_vm -t 1800 "/boot/vmlinuz-$distro" "$out/vm" "$out/job.sh" "${files[@]}" || vm_ok=0
 
 # Cut the framed sections out of the guest's output.
 awk -v dir="$out" '
@@ -45,6 +50,8 @@ awk -v dir="$out" '
 	/^KTD-SWEEP-END$/ { close(file); file = ""; next }
 	file != "" { print > file }
 ' "$out/vm/guest.log"
+# The last run's compare.csv is the plots' and the module table's.
+cp "$out/compare.csv.$RUNS" "$out/compare.csv" 2>/dev/null || true
 for f in env status compare compare.csv hist.csv; do
 	[ -s "$out/$f" ] || ktd_die "the guest printed no $f (logs in $out/vm)"
 done
@@ -85,12 +92,46 @@ for kind in dispatch_latency timer_lateness throughput; do
 	fi
 done
 
+# Every metric over the runs: median, lowest, highest.
+cat "$out"/compare.csv.* | awk -F, '
+	NR > 1 && $3 ~ /^-?[0-9.]+$/ {
+		k = $1 "," $2
+		if (!(k in n)) order[++nk] = k
+		n[k]++; v[k, n[k]] = $3 + 0
+	}
+	END {
+		print "mechanism,metric,median,lo,hi,runs"
+		for (i = 1; i <= nk; i++) {
+			k = order[i]; m = n[k]
+			for (j = 1; j <= m; j++) a[j] = v[k, j]
+			for (j = 2; j <= m; j++)
+				for (l = j; l > 1 && a[l - 1] > a[l]; l--) {
+					t = a[l]; a[l] = a[l - 1]; a[l - 1] = t
+				}
+			med = m % 2 ? a[(m + 1) / 2] : (a[m / 2] + a[m / 2 + 1]) / 2
+			printf "%s,%s,%s,%s,%d\n", k, med, a[1], a[m], m
+		}
+	}' >"$out/compare-runs.csv"
+
 {
 	echo "workqueue_demo sweep: which deferred-work mechanism, measured"
 	echo "==============================================================="
+	echo "$RUNS runs in one boot; $(date -u '+%Y-%m-%d %H:%M UTC')"
+	echo "host:  $("$ult" --platform 2>/dev/null | head -n 1)"
+	echo "guest: $(grep -m1 '^PLATFORM ' "$out/platform" 2>/dev/null || echo "not measured")"
+	echo "       Debian $distro, QEMU $(qemu-system-x86_64 --version |
+		sed -n '1s/.*version \([^ ]*\).*/\1/p') TCG, 2 vCPUs: emulated time, compare ratios"
 	echo
 	cat "$out/env"
 	echo
+	echo "Every metric, median of the $RUNS runs [lowest..highest run]:"
+	awk -F, 'NR > 1 {
+		if ($1 != last) printf "\n%s\n", $1
+		last = $1
+		printf "  %-28s %14s  [%s..%s]\n", $2, $3, $4, $5
+	}' "$out/compare-runs.csv"
+	echo
+	echo "The last run alone, as the module prints it:"
 	cat "$out/compare"
 	echo
 	cat <<'EOF'
@@ -123,12 +164,17 @@ How to read it
   xR          the figure divided by the kthread row's figure.
 EOF
 	echo
-	echo "Files: $out/compare.csv, $out/hist.csv"
+	echo "Files: $out/compare-runs.csv, $out/compare.csv (last run), $out/hist.csv"
 	for p in "${plots[@]}"; do
 		echo "Plot:  $p"
 	done
 } >"$out/report.txt"
 cat "$out/report.txt"
+mkdir -p "$KTD_TOP/scripts/results"
+cp "$out/report.txt" "$KTD_TOP/scripts/results/sweep-compare.txt"
+for p in dispatch_latency throughput; do
+	[ -s "$out/$p.png" ] && cp "$out/$p.png" "$KTD_TOP/scripts/results/$p.png"
+done
 
 [ $vm_ok = 1 ] || ktd_die "the sweep VM run failed (logs in $out/vm)"
 [ "$(awk '$1 == "state:" { print $2 }' "$out/status")" = "done" ] ||

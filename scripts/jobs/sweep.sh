@@ -1,7 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # Guest job for scripts/sweep.sh: run workqueue_demo's whole benchmark
-# matrix once and print the results, each file framed by
-# "KTD-SWEEP-BEGIN <name>" and "KTD-SWEEP-END" for the host to cut out.
+# matrix RUNS times and print the results, each file framed by
+# "KTD-SWEEP-BEGIN <name>" and "KTD-SWEEP-END" for the host to cut out:
+# platform (ultbench --platform), env, and per run i compare.csv.i; the
+# last run's status, compare and hist.csv.
 #
 # Parameters come from /sweep.params ("name value" lines) when present;
 # otherwise the module's defaults apply.
@@ -9,6 +11,7 @@
 
 B=$BENCH
 LIMIT=${SWEEP_LIMIT_S:-600}
+RUNS=${RUNS:-5}
 
 section() {
 	echo "KTD-SWEEP-BEGIN $1"
@@ -16,6 +19,8 @@ section() {
 	echo "KTD-SWEEP-END"
 }
 
+/ultbench --platform >/tmp/platform.txt 2>&1 || true
+section platform /tmp/platform.txt
 wqd_fresh
 
 {
@@ -46,7 +51,12 @@ done >>/tmp/env.txt
 section env /tmp/env.txt
 
 rc=0
-bench_run sweep "$LIMIT" || rc=1
+i=1
+while [ $i -le "$RUNS" ]; do
+	bench_run sweep "$LIMIT" || rc=1
+	section "compare.csv.$i" $DBG/compare.csv
+	i=$((i + 1))
+done
 
 section status $B/status
 section compare $DBG/compare
