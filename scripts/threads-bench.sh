@@ -431,6 +431,7 @@ main() {
 	echo
 	mkdir -p "$KTD_TOP/scripts/results"
 	cp "$out/table.txt" "$KTD_TOP/scripts/results/threads-table.txt"
+	"$("$KTD_TOP/scripts/ult-bench.sh" --build-only)" --rules >"$KTD_TOP/scripts/results/claim-rules.txt"
 	[ -s "$out/threads.png" ] && cp "$out/threads.png" "$KTD_TOP/scripts/results/threads.png"
 	echo "Files: $out/table.txt, $csv, $out/threads.png, copied to scripts/results/ ($((SECONDS - t0)) s)"
 
