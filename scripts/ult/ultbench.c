@@ -57,6 +57,7 @@
 
 #include "bench.h"
 #include "bench_rules.h"
+#include "bench_seed.h"
 
 struct bench_opts opt = {
 	.samples = 200,
@@ -129,6 +130,7 @@ static void print_usage(FILE *f)
 		"       ultbench --models [--nvp N] [--samples N] [--block-ms MS]\n"
 		"                [--block-reps N] [--sync-reps N] [--monitor-us US]\n"
 		"                [--monitor-max-us US] [--timeout S]\n"
+		SEED_USAGE
 		"       ultbench --rules | --judge <VALUE-LINES\n");
 }
 
@@ -159,6 +161,10 @@ static void run_models(void)
 	enum mcol c;
 	int i, r;
 
+	if (!seed_part(SEED_PART_SYNC)) {
+		run_seed_tables();
+		return;
+	}
 	bench_call();
 	for (i = 0; i < (int)ARRAY_SIZE(sync_cols); i++) {
 		progress(mcol_label[sync_cols[i]]);
@@ -169,6 +175,7 @@ static void run_models(void)
 		for (c = 0; c < NMCOLS; c++)
 			bench_mnblock(r, c);
 	print_models();
+	run_seed_tables();
 }
 
 /*
@@ -226,6 +233,13 @@ int main(int argc, char **argv)
 		{ "platform", no_argument, NULL, 'P' },
 		{ "rules", no_argument, NULL, 'R' },
 		{ "judge", no_argument, NULL, 'J' },
+		{ "seed-runs", required_argument, NULL, SEED_OPT_BASE + 0 },
+		{ "io-k", required_argument, NULL, SEED_OPT_BASE + 1 },
+		{ "io-ms", required_argument, NULL, SEED_OPT_BASE + 2 },
+		{ "io-proc-max", required_argument, NULL, SEED_OPT_BASE + 3 },
+		{ "fair-ms", required_argument, NULL, SEED_OPT_BASE + 4 },
+		{ "lhp-ms", required_argument, NULL, SEED_OPT_BASE + 5 },
+		{ "parts", required_argument, NULL, SEED_OPT_BASE + 6 },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -284,6 +298,9 @@ int main(int argc, char **argv)
 			return 0;
 		case 'J':
 			return judge_stdin();
+		case SEED_OPT_BASE ... SEED_OPT_BASE + SEED_NOPTS - 1:
+			seed_option(o - SEED_OPT_BASE, optarg);
+			break;
 		case 'h':
 			print_usage(stdout);
 			return 0;
