@@ -200,6 +200,26 @@ static void ag_on_signal(int sig)
 
 #define FAIR_ROWS	(2 * 2 * FAIR_NK)
 
+/* Row of autogroup ag (0 on, 1 off), session sess (1: setsid), k=16. */
+#define FAIR_ROW16(ag, sess)	((ag) * 2 * FAIR_NK + (sess) * FAIR_NK + 2)
+
+static void fair_claims(struct scell (*cells)[2], int orig)
+{
+	const char *busy = seed_busy();
+	struct rule_values same[] = {
+		seed_ratio("fair.k16_share",
+			   &cells[FAIR_ROW16(orig == 1 ? 0 : 1, 0)][1], NULL),
+	};
+	struct rule_values own[] = {
+		seed_ratio("fair_setsid.k16_share", &cells[FAIR_ROW16(0, 1)][1],
+			   NULL),
+	};
+
+	printf("\n");
+	judge_claim(stdout, "fair", same, ARRAY_SIZE(same), busy);
+	judge_claim(stdout, "fair_setsid", own, ARRAY_SIZE(own), busy);
+}
+
 void bench_fair(void)
 {
 	static const char *const cols[2] = { "M:1", "1:1" };
@@ -275,5 +295,6 @@ void bench_fair(void)
 		       share16 <= 60 ? "one slice per process (the seed's claim)" :
 		       share16 >= 85 ? "one slice per thread" : "in between");
 	}
+	fair_claims(cells, orig);
 	munmap(fs, sizeof(*fs));
 }

@@ -188,6 +188,18 @@ static const struct lhp_cfg cfgs[] = {
 #define NCFG	ARRAY_SIZE(cfgs)
 #define LHP_ROWS	(3 * NCFG)
 
+/* spin, 4 threads (cfgs[1]) against spin+yield, 4 threads (cfgs[2]) */
+static void lhp_claims(struct scell (*cells)[2])
+{
+	struct rule_values v[] = {
+		seed_ratio("lhp.pthread_spin", &cells[3][1], &cells[6][1]),
+		seed_ratio("lhp.m1_spin", &cells[3][0], &cells[6][0]),
+	};
+
+	printf("\n");
+	judge_claim(stdout, "lhp", v, ARRAY_SIZE(v), seed_busy());
+}
+
 void bench_lhp(void)
 {
 	static const char *const cols[2] = { "M:1 preemptive", "1:1" };
@@ -251,4 +263,5 @@ void bench_lhp(void)
 		   "inside and ~1us outside; M:1 is preempted by a 1 ms SIGALRM tick,\n"
 		   "1:1 by the kernel's scheduler",
 		   rows, LHP_ROWS, cols, 2, &cells[0][0], 0);
+	lhp_claims(cells);
 }

@@ -370,6 +370,36 @@ void seed_table(const char *title, const struct srow *rows, int nrows,
 				       cols[c], cells[r * ncols + c].why);
 }
 
+/* ---- claims ---------------------------------------------------------------- */
+
+struct rule_values seed_ratio(const char *id, const struct scell *num,
+			      const struct scell *den)
+{
+	struct rule_values rv = { .id = id };
+	int i;
+
+	rule_get(id);	/* dies on a typo */
+	for (i = 0; i < num->n && i < RULES_MAX_RUNS; i++) {
+		if (num->why[0] || (den && (den->why[0] || i >= den->n ||
+					    !den->v[i])))
+			break;
+		rv.v[rv.n++] = den ? num->v[i] / den->v[i] : num->v[i];
+	}
+	return rv;
+}
+
+const char *seed_busy(void)
+{
+	static char why[96];
+
+	if (plat.load_per_cpu <= RULES_MAX_LOAD_PER_CPU)
+		return NULL;
+	snprintf(why, sizeof(why),
+		 "load average %.2f per CPU before the runs, above %.1f",
+		 plat.load_per_cpu, RULES_MAX_LOAD_PER_CPU);
+	return why;
+}
+
 /* ---- memory --------------------------------------------------------------- */
 
 long rss_bytes(pid_t pid)

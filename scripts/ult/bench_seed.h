@@ -15,6 +15,7 @@
 #include <sys/types.h>
 
 #include "bench.h"
+#include "bench_rules.h"
 
 #define SEED_MAX_RUNS	16
 #define SEED_MAX_IO_K	8
@@ -108,6 +109,15 @@ const char *sfmt(char *buf, size_t len, double v, const char *unit);
 void seed_table(const char *title, const struct srow *rows, int nrows,
 		const char *const *cols, int ncols, const struct scell *cells,
 		int base);
+
+/*
+ * For judge_claim(): rule id's value in each run, num's over den's (1 if
+ * den is NULL); and the reason to refuse to decide (a busy machine), or
+ * NULL.
+ */
+struct rule_values seed_ratio(const char *id, const struct scell *num,
+			      const struct scell *den);
+const char *seed_busy(void);
 
 /* The resident set of this process, and the kernel stacks, in bytes. */
 long rss_bytes(pid_t pid);
