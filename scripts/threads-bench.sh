@@ -36,6 +36,7 @@ esac
 # ultbench is cut down because TCG is slow.
 RUNS=5				# independent runs of everything
 HOST_ULT_ARGS="--samples 100 --runs $RUNS"
+HOST_MODELS_ARGS="--seed-runs 5"	# sync, seed 002, fairness, lock holders
 GUEST_ULT_ARGS="--samples 30 --block-reps 3 --par-reps 3 --work 4194304 --runs $RUNS --timeout 600"
 WQ_MECH=wq_percpu		# the workqueue column: alloc_workqueue(0)
 CREATE_RUNS=$RUNS		# workqueue_demo create runs
@@ -58,6 +59,11 @@ run_host() {
 	timeout -k 5 600 "$ult" $HOST_ULT_ARGS >"$out/host/ultbench.txt" \
 		2>"$out/host/ultbench.err" ||
 		ktd_die "ultbench failed on the host (see $out/host/)"
+	ktd_log "host: ultbench --models $HOST_MODELS_ARGS (M:1, M:N, 1:1, processes)"
+	# shellcheck disable=SC2086 # the arguments are words
+	timeout -k 5 600 "$ult" --models $HOST_MODELS_ARGS >"$out/host/models.txt" \
+		2>"$out/host/models.err" ||
+		ktd_die "ultbench --models failed on the host (see $out/host/)"
 }
 
 # ---- 2. guest --------------------------------------------------------------
@@ -425,6 +431,10 @@ main() {
 		print_legend
 		print_ws
 		print_claims
+		echo
+		echo "Thread models on the host (ultbench --models $HOST_MODELS_ARGS): rows are"
+		echo "operations, columns models; ROW lines are in host/models.txt"
+		grep -v '^ROW \|^INFO ' "$out/host/models.txt"
 	} >"$out/table.txt"
 	plot
 	cat "$out/table.txt"
