@@ -37,7 +37,7 @@
 #define WHY_HUNDREDS \
 	"'Hundreds of times slower' means at least 100x, the smallest figure the plural 'hundreds' allows"
 #define WHY_PCT \
-	"5% is more than the spread between run medians of a ping-pong on an idle machine, so a smaller difference is not a cost one could point to"
+	"Run medians of one ping-pong spread by several percent between runs (see the runs lines), so a difference under 5% is not a cost one could point to"
 
 const struct claim_rule claim_rules[] = {
 	{
