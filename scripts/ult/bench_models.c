@@ -2,8 +2,8 @@
 /*
  * ultbench --models' report: a ROW line per measured cell, in the classic
  * table's format, then the table people read (median and ratio to the
- * M:1 cell, the p10..p90 spread) and the claims, each decided by a rule
- * fixed before the first run:
+ * M:1 cell, the p10..p90 spread) and the claims, each decided by its
+ * rules in the rules table (bench_rules.c), in short:
  *
  *   sync        "synchronizing threads only needs a procedure call": in
  *               M:1 an uncontended lock+unlock costs <= 10 procedure
@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "bench.h"
+#include "bench_rules.h"
 
 const char *const mcol_name[NMCOLS] = {
 	"ult", "ult_mn", "ult_mn_monitor", "pthread",
@@ -153,9 +154,12 @@ static void print_mtable(void)
 	       opt.nvp * 2 > 4 ? opt.nvp * 2 : 4);
 }
 
-static const char *verdict(bool holds)
+/* One run's value of a rule, as judge_claim() takes it. */
+static struct rule_values one(const char *id, double v)
 {
-	return holds ? "HOLDS" : "DOES NOT HOLD";
+	struct rule_values rv = { .id = id, .n = 1, .v = { v } };
+
+	return rv;
 }
 
 static void print_mclaims(void)
@@ -168,57 +172,51 @@ static void print_mclaims(void)
 	double g_steal = mmed(MROW_BLOCK_IDLE, MCOL_MN);
 	double g_busy = mmed(MROW_BLOCK_BUSY, MCOL_MN);
 	double g_mon = mmed(MROW_BLOCK_BUSY, MCOL_MN_MON);
-	bool s1 = lock <= 10 * call, s2 = pp_ratio >= 100;
-	bool st = g_steal < block / 4 && g_m1 >= block / 2;
-	bool mon = g_busy >= block / 2 && g_mon < block / 4;
-	char x[24], y[24], z[24];
+	struct rule_values sync[] = {
+		one("sync.lock_vs_call", call ? lock / call : 0),
+		one("sync.cond_ratio", pp_ratio),
+	};
+	struct rule_values steal[] = {
+		one("mn_steal.mn_gap", g_steal / block),
+		one("mn_steal.m1_gap", g_m1 / block),
+	};
+	struct rule_values mon[] = {
+		one("mn_monitor.nomon_gap", g_busy / block),
+		one("mn_monitor.mon_gap", g_mon / block),
+	};
+	char why[128], x[24], y[24], z[24];
+	const char *busy = NULL;
 
-	printf("CLAIM sync %s lock_ns=%.1f call_ns=%.1f lock_vs_call=%.2f",
-	       verdict(s1 && s2), lock, call, call ? lock / call : 0);
-	printf(" cond_pp_ns=%.1f pthread_cond_pp_ns=%.1f cond_pp_ratio=%.1f\n",
-	       pp, mmed(MROW_COND_PP, MCOL_1TO1), pp_ratio);
-	printf("(sync) \"Synchronizing [user-level] threads only needs a procedure call.\"\n"
-	       "    rule: holds if in M:1 an uncontended lock+unlock costs <= 10 indirect\n"
-	       "    procedure calls, AND a condition-variable ping-pong round trip is\n"
-	       "    >= 100x cheaper than between two pthreads.\n");
-	printf("    M:1 lock+unlock %s = %.1f calls (%s); M:N %s; pthread %s\n",
+	/* One run each: HOLDS or FAILS, never UNSTABLE. */
+	if (plat.load_per_cpu > RULES_MAX_LOAD_PER_CPU) {
+		snprintf(why, sizeof(why),
+			 "load average %.2f per CPU before the run, above %.1f",
+			 plat.load_per_cpu, RULES_MAX_LOAD_PER_CPU);
+		busy = why;
+	}
+	judge_claim(stdout, "sync", sync, ARRAY_SIZE(sync), busy);
+	printf("    M:1 lock+unlock %s = %.1f calls; M:N %s; pthread %s\n",
 	       fmt_ns(x, sizeof(x), lock), call ? lock / call : 0,
-	       s1 ? "ok" : "too slow",
 	       fmt_ns(y, sizeof(y), mmed(MROW_LOCK, MCOL_MN)),
 	       fmt_ns(z, sizeof(z), mmed(MROW_LOCK, MCOL_1TO1)));
-	printf("    condvar ping-pong: M:1 %s, pthread %.0fx that (%s); M:N %s\n",
-	       fmt_ns(x, sizeof(x), pp), pp_ratio, s2 ? "ok" : "below 100x",
+	printf("    condvar ping-pong: M:1 %s, pthread %.0fx that; M:N %s\n\n",
+	       fmt_ns(x, sizeof(x), pp), pp_ratio,
 	       fmt_ns(y, sizeof(y), mmed(MROW_COND_PP, MCOL_MN)));
-	printf("    => (sync) %s\n\n", verdict(s1 && s2));
 
-	printf("CLAIM mn_steal %s mn_gap_ns=%.0f ult_gap_ns=%.0f block_ns=%.0f\n",
-	       verdict(st), g_steal, g_m1, block);
-	printf("(mn_steal) \"On M:N a blocking call stops one VP; idle VPs steal its threads.\"\n"
-	       "    rule: holds if, while a thread waits %d ms in read(), a sibling\n"
-	       "    queued on the same VP stalls < a quarter of that on M:N without the\n"
-	       "    monitor, the other VPs idle, where on M:1 it stalls >= half of it.\n",
-	       opt.block_ms);
-	printf("    longest gap: M:N %s, M:1 %s => (mn_steal) %s\n\n",
-	       fmt_ns(x, sizeof(x), g_steal), fmt_ns(y, sizeof(y), g_m1),
-	       verdict(st));
+	judge_claim(stdout, "mn_steal", steal, ARRAY_SIZE(steal), busy);
+	printf("    a thread waits %d ms in read(); longest gap of a sibling on its\n"
+	       "    VP: M:N (no monitor, other VPs idle) %s, M:1 %s\n\n",
+	       opt.block_ms, fmt_ns(x, sizeof(x), g_steal),
+	       fmt_ns(y, sizeof(y), g_m1));
 
-	printf("CLAIM mn_monitor %s nomon_gap_ns=%.0f mon_gap_ns=%.0f block_ns=%.0f",
-	       verdict(mon), g_busy, g_mon, block);
-	printf(" handoffs=%lu kthreads=%d threshold_us=%u max_sleep_us=%u\n",
-	       mn_block_stats[1].handoffs, mn_block_stats[1].kthreads,
-	       opt.mon_us, opt.mon_max_us);
-	printf("(mn_monitor) \"With no VP idle, only a monitor that hands the blocked VP's\n"
-	       "    queue to a spare kernel thread keeps its threads running.\"\n"
-	       "    rule: holds if, every other VP busy with a thread of its own, the\n"
-	       "    sibling stalls >= half the block without the monitor and < a\n"
-	       "    quarter with it (threshold %u us, sleep 20 us doubling to %u us).\n",
-	       opt.mon_us, opt.mon_max_us);
-	printf("    longest gap: without %s, with %s (%lu handoffs in %d runs;\n"
-	       "    1:1 for scale: %s) => (mn_monitor) %s\n",
+	judge_claim(stdout, "mn_monitor", mon, ARRAY_SIZE(mon), busy);
+	printf("    every other VP busy: longest gap without the monitor %s, with it\n"
+	       "    %s (threshold %u us, sleep 20 us doubling to %u us; %lu handoffs,\n"
+	       "    %d kernel threads in %d runs; 1:1 for scale: %s)\n",
 	       fmt_ns(x, sizeof(x), g_busy), fmt_ns(y, sizeof(y), g_mon),
-	       mn_block_stats[1].handoffs, opt.block_reps,
-	       fmt_ns(z, sizeof(z), mmed(MROW_BLOCK_BUSY, MCOL_1TO1)),
-	       verdict(mon));
+	       opt.mon_us, opt.mon_max_us, mn_block_stats[1].handoffs,
+	       mn_block_stats[1].kthreads, opt.block_reps,
+	       fmt_ns(z, sizeof(z), mmed(MROW_BLOCK_BUSY, MCOL_1TO1)));
 }
 
 void print_models(void)

@@ -19,7 +19,14 @@
  *       n=<samples> batch=<ops per sample> [vs_ult=<median / ult median>]
  *       [csw_per_op=<pinger's context switches per ping-pong round trip>]
  *   ROW parallel_speedup <column> speedup=<x> threads=<n> cpu_per_wall=<x>
- *   CLAIM <id> HOLDS|DOES NOT HOLD|INCONCLUSIVE key=value...
+ *   PLATFORM where="<label>" cpu="<model>" ... (bench_platform.c), first
+ *   CLAIM <id> HOLDS|FAILS|UNSTABLE|INCONCLUSIVE runs=<n> [why="..."]
+ *   RULE <claim>.<name> <verdict> median=<x> runs=<x>,... pass=<k>/<n>
+ *       rule="<quantity> >=|<= <threshold>" why="<its defence>"
+ *
+ * --runs N (default 5) repeats the whole set; each cell is then the
+ * median of the run medians, with the lowest and highest run, and each
+ * claim is judged run by run (bench_rules.h).
  *
  * A sample is the mean over a batch of ops (one ULT switch is too short
  * to time alone); ping-pong ops are round trips (two switches).
