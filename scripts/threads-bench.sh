@@ -356,7 +356,7 @@ claim_a() {
 # runs, with the guest's verdict for comparison.
 claim_host() {
 	claim_block "$out/host/ultbench.txt" "$1"
-	echo "    guest (TCG), same rules: $(claim_block "$out/guest/ultbench" "$1" | head -n 1)"
+	echo "    guest (TCG), same rules, the guest's own load: $(claim_block "$out/guest/ultbench" "$1" | head -n 1)"
 }
 
 print_claims() {

@@ -552,7 +552,7 @@ int judge_stdin(void)
 	}
 	if (load > RULES_MAX_LOAD_PER_CPU)
 		snprintf(why, sizeof(why),
-			 "load average %.2f per CPU before the run, above %.1f",
+			 "load average %.2f per CPU before the runs, above %.1f",
 			 load, RULES_MAX_LOAD_PER_CPU);
 	/* Each claim once, with all its rules, in order of appearance. */
 	for (i = 0; i < nvals; i++) {
