@@ -49,4 +49,8 @@ int test_syscall_exit_keeps_errno(void);
 /* selftest_io.c */
 int test_netpoll_many_readers(void);
 
+/* selftest_rules.c */
+int test_rules_table(void);
+int test_rules_verdicts(void);
+
 #endif /* ULT_SELFTEST_H */

@@ -724,6 +724,8 @@ static const struct {
 	{ "ult_monitor_32_blocked_readers", test_monitor_many_readers },
 	{ "ult_syscall_exit_keeps_errno", test_syscall_exit_keeps_errno },
 	{ "ult_mn_netpoll_500_readers", test_netpoll_many_readers },
+	{ "bench_rules_table_well_formed", test_rules_table },
+	{ "bench_rules_every_verdict", test_rules_verdicts },
 };
 
 /* Run one case in a child process; true if it passed. */
