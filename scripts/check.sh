@@ -104,8 +104,9 @@ phase_static() {
 	rc=0
 	if kllvm=$("$KTD_TOP/scripts/build-kernel.sh" --llvm 2>"$out/llvm-tree.log"); then
 		ktd_build "$kllvm" "$out/build-clang" LLVM=1 W=1 \
-			kthread_demo.o workqueue_demo.o kunit/kthread_demo_test.o \
-			kunit/workqueue_demo_test.o || rc=$?
+			kthread_demo.o workqueue_demo.o ktd_activations.o \
+			kunit/kthread_demo_test.o kunit/workqueue_demo_test.o \
+			kunit/ktd_activations_test.o || rc=$?
 	else
 		rc=1
 		cp "$out/llvm-tree.log" "$out/build-clang.log" 2>/dev/null || true
@@ -129,7 +130,7 @@ guest_tests() {
 	for t in "${gtests[@]}"; do
 		name=${t##*/} name=${name%.sh}
 		ktd_vm_check "$label, $name" -t 1500 -a "$append" "$kernel" "$dir-$name" \
-			"$t" "$mods"/*.ko
+			"$t" "$mods"/*.ko "$mods"/ktd_act_test
 		ktd_ktap_tally "$dir-$name/guest.log" "$label" 1
 	done
 }

@@ -66,7 +66,7 @@ else
 fi
 mods=$(ktd_build_cached "$kdir") || exit 1
 shopt -s nullglob
-files=("$mods"/*.ko "$mods"/kunit/*.ko)
+files=("$mods"/*.ko "$mods"/kunit/*.ko "$mods"/ktd_act_test)
 shopt -u nullglob
 append=""
 [ $# -eq 0 ] || append="ktd.only=$(IFS=,; echo "$*")"
