@@ -24,6 +24,13 @@ bool __printf(3, 4)
 check_report(const char *func, const char *cond, const char *fmt, ...);
 
 /*
+ * A case that cannot run here returns test_skip("why"), which says why
+ * (the KTAP line becomes "ok N name # SKIP why") and returns TEST_SKIP.
+ */
+#define TEST_SKIP	4
+int __printf(1, 2) test_skip(const char *fmt, ...);
+
+/*
  * The longest an M:N case waits for something to happen (a migration,
  * a handoff) before it fails; the watchdog is longer still.
  */
@@ -45,6 +52,8 @@ int test_mn_idle_vp_steals(void);
 int test_monitor_handoff(void);
 int test_monitor_many_readers(void);
 int test_syscall_exit_keeps_errno(void);
+int test_activations_handoff(void);
+int test_activations_many_readers(void);
 
 /* selftest_io.c */
 int test_netpoll_many_readers(void);

@@ -19,6 +19,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "../../ktd_activations.h"
 #include "common.h"
 #include "selftest.h"
 
@@ -834,12 +835,15 @@ static void *bk_controller(void *arg)
 	return NULL;
 }
 
+/* Who hands a blocked VP on in bk_run(): nobody, the monitor, the kernel. */
+enum bk_helper { BK_NONE, BK_MONITOR, BK_ACTIVATIONS };
+
 /*
  * One run: nreaders readers (every other one in ult_read()) and the
- * sibling, all queued on VP 0 of nvp, with or without the monitor.
+ * sibling, all queued on VP 0 of nvp, with the helper.
  */
-static int bk_run(int nvp, bool monitor, int nreaders, int64_t wait_ns,
-		  struct ult_mn_stats *st, bool interrupt)
+static int bk_run(int nvp, enum bk_helper helper, int nreaders,
+		  int64_t wait_ns, struct ult_mn_stats *st, bool interrupt)
 {
 	struct ult *t[BK_MAX], *sib, *ctl;
 	int i, p[2];
@@ -857,8 +861,11 @@ static int bk_run(int nvp, bool monitor, int nreaders, int64_t wait_ns,
 	}
 	if (CHECK_FAILED(ult_init_mn(nvp) == 0, "%s", strerror(errno)))
 		return -1;
-	if (CHECK_FAILED(!monitor || !ult_monitor_start(20, 1000), "%s",
-			 strerror(errno)))
+	if (CHECK_FAILED(helper != BK_MONITOR || !ult_monitor_start(20, 1000),
+			 "%s", strerror(errno)))
+		return -1;
+	if (CHECK_FAILED(helper != BK_ACTIVATIONS || !ult_activations_start(),
+			 "ult_activations_start: %s", strerror(errno)))
 		return -1;
 	sib = ult_create_on(0, bk_sibling, NULL);
 	for (i = 0; i < nreaders; i++)
@@ -893,7 +900,7 @@ int test_mn_blocked_vp_stalls(void)
 {
 	struct ult_mn_stats st;
 
-	if (bk_run(1, false, 1, 200 * NSEC_PER_MSEC, &st, false))
+	if (bk_run(1, BK_NONE, 1, 200 * NSEC_PER_MSEC, &st, false))
 		return -1;
 	printf("# %s: sibling made %ld steps while the reader slept\n",
 	       __func__, bk.steps_slept);
@@ -907,7 +914,7 @@ int test_mn_idle_vp_steals(void)
 {
 	struct ult_mn_stats st;
 
-	if (bk_run(2, false, 1, MN_WAIT_MS * NSEC_PER_MSEC, &st, false))
+	if (bk_run(2, BK_NONE, 1, MN_WAIT_MS * NSEC_PER_MSEC, &st, false))
 		return -1;
 	printf("# %s: sibling made %ld steps while the reader slept, %lu steals\n",
 	       __func__, bk.steps_slept, st.steals);
@@ -930,7 +937,7 @@ int test_monitor_handoff(void)
 	struct ult_mn_stats st;
 	struct bk_reader *r = &bk.rd[0];
 
-	if (bk_run(1, true, 1, MN_WAIT_MS * NSEC_PER_MSEC, &st, false))
+	if (bk_run(1, BK_MONITOR, 1, MN_WAIT_MS * NSEC_PER_MSEC, &st, false))
 		return -1;
 	printf("# %s: sibling made %ld steps while the reader slept,",
 	       __func__, bk.steps_slept);
@@ -959,7 +966,8 @@ int test_monitor_many_readers(void)
 	struct ult_mn_stats st;
 	int i, j;
 
-	if (bk_run(2, true, BK_MAX, MN_WAIT_MS * NSEC_PER_MSEC, &st, false))
+	if (bk_run(2, BK_MONITOR, BK_MAX, MN_WAIT_MS * NSEC_PER_MSEC, &st,
+		   false))
 		return -1;
 	printf("# %s: %d readers asleep at once; sibling made %ld steps meanwhile;",
 	       __func__, BK_MAX, bk.steps_slept);
@@ -998,7 +1006,7 @@ int test_syscall_exit_keeps_errno(void)
 	sigemptyset(&sa.sa_mask);
 	if (CHECK_FAILED(!sigaction(SIGUSR2, &sa, NULL), "%s", strerror(errno)))
 		return -1;
-	if (bk_run(1, true, 1, MN_WAIT_MS * NSEC_PER_MSEC, &st, true))
+	if (bk_run(1, BK_MONITOR, 1, MN_WAIT_MS * NSEC_PER_MSEC, &st, true))
 		return -1;
 	printf("# %s: read() returned %zd, errno %d, on thread %d then %d\n",
 	       __func__, r->n, r->err, r->tid, r->tid_after);
@@ -1009,5 +1017,84 @@ int test_syscall_exit_keeps_errno(void)
 	if (CHECK_FAILED(r->n == -1 && r->err == EINTR, "returned %zd, errno %d",
 			 r->n, r->err))
 		return -1;
+	return 0;
+}
+
+/*
+ * Scheduler activations need ktd_activations.ko, which only the test
+ * guests load (never the host): without the device the cases skip.
+ */
+static int act_skip(void)
+{
+	int fd = open(KTD_ACT_DEVICE, O_RDWR | O_CLOEXEC);
+
+	if (fd >= 0) {
+		close(fd);
+		return 0;
+	}
+	return test_skip("%s: %s (ktd_activations.ko is not loaded)",
+			 KTD_ACT_DEVICE, strerror(errno));
+}
+
+/*
+ * (c) activations: one VP, nobody to steal, no monitor. The kernel says
+ * the reader's kernel thread blocked; the upcall hands the VP to a spare,
+ * and the sibling goes on there; the reader, back, ends on another kernel
+ * thread, as with the monitor.
+ */
+int test_activations_handoff(void)
+{
+	struct ult_mn_stats st;
+	struct bk_reader *r = &bk.rd[0];
+
+	if (act_skip())
+		return TEST_SKIP;
+	if (bk_run(1, BK_ACTIVATIONS, 1, MN_WAIT_MS * NSEC_PER_MSEC, &st, false))
+		return -1;
+	printf("# %s: sibling made %ld steps while the reader slept,",
+	       __func__, bk.steps_slept);
+	printf(" on %d kernel threads; %lu events, %lu handoffs\n",
+	       bk.nsib_tids, st.act_events, st.act_handoffs);
+	if (CHECK_FAILED(bk.steps_slept >= BK_STEPS, "%ld steps", bk.steps_slept))
+		return -1;
+	if (CHECK_FAILED(st.act_handoffs >= 1 && !st.handoffs &&
+			 bk.nsib_tids >= 2,
+			 "%lu handoffs by activations, %lu by a monitor, sibling on %d kernel threads",
+			 st.act_handoffs, st.handoffs, bk.nsib_tids))
+		return -1;
+	if (CHECK_FAILED(r->tid_after != r->tid,
+			 "reader still on thread %d after the handoff", r->tid))
+		return -1;
+	return 0;
+}
+
+/*
+ * Many blocked readers, two VPs, activations only: every reader asleep at
+ * once on a kernel thread of its own, each read exactly once (bk_run
+ * checks every byte), the sibling still running: nobody lost, nobody run
+ * twice.
+ */
+int test_activations_many_readers(void)
+{
+	struct ult_mn_stats st;
+	int i, j;
+
+	if (act_skip())
+		return TEST_SKIP;
+	if (bk_run(2, BK_ACTIVATIONS, BK_MAX, MN_WAIT_MS * NSEC_PER_MSEC, &st,
+		   false))
+		return -1;
+	printf("# %s: %d readers asleep at once; sibling made %ld steps meanwhile;",
+	       __func__, BK_MAX, bk.steps_slept);
+	printf(" %lu handoffs, %d kernel threads\n", st.act_handoffs,
+	       st.kthreads);
+	if (CHECK_FAILED(bk.steps_slept >= BK_STEPS, "%ld steps", bk.steps_slept))
+		return -1;
+	for (i = 0; i < BK_MAX; i++)
+		for (j = 0; j < i; j++)
+			if (CHECK_FAILED(bk.rd[i].tid != bk.rd[j].tid,
+					 "readers %d and %d slept on thread %d",
+					 i, j, bk.rd[i].tid))
+				return -1;
 	return 0;
 }

@@ -127,6 +127,8 @@ struct ult_mn_stats {
 	unsigned long parks;	/* waits parked in the user-level scheduler */
 	unsigned long handoffs;	/* VPs the monitor took from a system call */
 	unsigned long np_wakes;	/* threads the netpoller made runnable */
+	unsigned long act_events;	/* activation events read */
+	unsigned long act_handoffs;	/* VPs taken on "blocked" events */
 	int kthreads;		/* kernel threads made: VPs, spares, bound */
 };
 
@@ -151,6 +153,18 @@ void ult_syscall_exit(void);
  */
 int ult_monitor_start(unsigned int threshold_us, unsigned int max_sleep_us);
 void ult_monitor_stop(void);
+
+/*
+ * M:N: scheduler activations, with ktd_activations.ko loaded. The kernel
+ * tells an upcall thread the moment a kernel thread blocks; if it blocked
+ * in a bracketed system call with threads queued on its VP, the VP goes
+ * to a spare kernel thread at once (the monitor's handoff, without the
+ * wait). Can run beside the monitor. 0 or -1 (errno: EINVAL in M:1, EBUSY
+ * if started already, open()'s errors for /dev/ktd_activations: ENOENT
+ * without the module, EACCES when not root).
+ */
+int ult_activations_start(void);
+void ult_activations_stop(void);
 
 /*
  * M:N: Go's netpoller. From now until ult_fini(), ult_read() in a ULT on

@@ -66,9 +66,24 @@
  * no kernel thread each. Busy VPs do not poll: a ready fd waits for a VP
  * to go idle (Go's sysmon also polls every 10 ms; the monitor here does
  * not).
+ *
+ * Scheduler activations (ult_activations_start(), with ktd_activations.ko
+ * loaded). The kernel says when a kernel thread blocks, instead of the
+ * monitor guessing from how long a call has lasted. Each kernel thread
+ * registers itself with /dev/ktd_activations the first time it enters a
+ * bracketed call (a VP number per kernel thread, the device's word for
+ * what the kernel schedules); an upcall thread reads the device's events
+ * and, on "k blocked", takes k's VP by the monitor's compare-and-swap (so
+ * the returning thread and the upcall cannot both win) and gives it to a
+ * spare at once. The return path is the monitor's: the thread coming back
+ * takes its VP back if nobody has it, else queues itself there and its
+ * kernel thread parks as a spare. Blocks outside a bracketed call (page
+ * faults, the runtime's own futexes) are not handed on: the kernel thread
+ * may hold the runtime's locks there.
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <linux/futex.h>
 #include <poll.h>
@@ -81,12 +96,14 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "../../ktd_activations.h"
 #include "ult.h"
 #include "ult_int.h"
 
@@ -99,6 +116,7 @@
 #define MN_MON_START_US		20	/* the monitor's shortest sleep (Go's) */
 #define MN_MON_IDLE_ROUNDS	50	/* fruitless rounds before it backs off */
 #define MN_NP_EVENTS		64	/* ready fds taken per epoll_wait() */
+#define MN_ACT_EVENTS		32	/* activation events per read() */
 
 /* vp->own: the holding kernel thread, | OWN_SYSCALL while in a call. */
 #define OWN_SYSCALL		1UL
@@ -138,6 +156,8 @@ struct ult_kt {
 	int *prev_unlock;
 	int wake;			/* futex word of a parked spare */
 	bool spare_listed;
+	struct ult_vp *sys_vp;		/* the VP of its last bracketed call */
+	bool act_tried;			/* registered with the device, or tried */
 	pthread_t pth;
 	struct ult_kt *next_all, *next_spare;
 };
@@ -175,6 +195,13 @@ static struct {
 	int np_nwait;			/* threads parked on an fd */
 	int np_sleeping;		/* 1: an idle VP sleeps in epoll_wait() */
 	unsigned long np_wakes;		/* threads it made runnable */
+	/* scheduler activations (ult_activations_start()) */
+	bool act_on;
+	int act_fd, act_evfd;		/* the device; the upcall's stop */
+	pthread_t act_thr;		/* the upcall thread */
+	int act_next;			/* VP numbers given out */
+	struct ult_kt *act_kts[KTD_ACT_MAX_VPS];	/* by VP number */
+	unsigned long act_events, act_handoffs;
 } mn;
 
 /*
@@ -940,6 +967,7 @@ void ult_mn_fini(void)
 	if (kt->cur != &mn.main)
 		mn_die("ult_fini() called by a thread other than main");
 	ult_monitor_stop();
+	ult_activations_stop();
 	mn_go_home();
 	__atomic_store_n(&mn.stopping, 1, __ATOMIC_RELEASE);
 	mn_kick_all();
@@ -1172,10 +1200,14 @@ void ult_mn_stats(struct ult_mn_stats *s)
 	}
 	s->handoffs = __atomic_load_n(&mn.handoffs, __ATOMIC_RELAXED);
 	s->np_wakes = __atomic_load_n(&mn.np_wakes, __ATOMIC_RELAXED);
+	s->act_events = __atomic_load_n(&mn.act_events, __ATOMIC_RELAXED);
+	s->act_handoffs = __atomic_load_n(&mn.act_handoffs, __ATOMIC_RELAXED);
 	s->kthreads = __atomic_load_n(&mn.kts_made, __ATOMIC_RELAXED);
 }
 
 /* ---- blocking system calls and the monitor ----------------------------- */
+
+static void mn_act_register(struct ult_kt *kt);
 
 void ult_syscall_enter(void)
 {
@@ -1188,6 +1220,9 @@ void ult_syscall_enter(void)
 	vp = kt->vp;
 	if (!vp)
 		return;
+	if (!kt->act_tried && __atomic_load_n(&mn.act_on, __ATOMIC_ACQUIRE))
+		mn_act_register(kt);
+	__atomic_store_n(&kt->sys_vp, vp, __ATOMIC_RELEASE);
 	__atomic_store_n(&vp->sys_seq, vp->sys_seq + 1, __ATOMIC_RELAXED);
 	__atomic_store_n(&vp->own, (uintptr_t)kt | OWN_SYSCALL,
 			 __ATOMIC_RELEASE);
@@ -1358,6 +1393,133 @@ void ult_monitor_stop(void)
 	futex_wake(&mn.mon_stop, 1);
 	pthread_join(mn.mon, NULL);
 	mn.mon_on = false;
+}
+
+/* ---- scheduler activations ------------------------------------------- */
+
+/*
+ * Register the calling kernel thread with the device, once; past
+ * KTD_ACT_MAX_VPS kernel threads the rest go without (the monitor, if
+ * running, still covers them).
+ */
+static void mn_act_register(struct ult_kt *kt)
+{
+	int err = errno;
+	unsigned int id;
+
+	kt->act_tried = true;
+	id = __atomic_fetch_add(&mn.act_next, 1, __ATOMIC_RELAXED);
+	if (id >= KTD_ACT_MAX_VPS)
+		return;
+	__atomic_store_n(&mn.act_kts[id], kt, __ATOMIC_RELEASE);
+	if (ioctl(mn.act_fd, KTD_ACT_REGISTER, &id))
+		__atomic_store_n(&mn.act_kts[id], NULL, __ATOMIC_RELEASE);
+	errno = err;
+}
+
+/*
+ * The upcall: kernel thread number id blocked. If it blocked in a
+ * bracketed call on a VP with threads queued, take the VP from it (the
+ * monitor's compare-and-swap) and give it to a spare now.
+ */
+static void mn_act_blocked(unsigned int id)
+{
+	struct ult_vp *vp;
+	struct ult_kt *kt;
+	uintptr_t own;
+
+	if (id >= KTD_ACT_MAX_VPS)
+		return;
+	kt = __atomic_load_n(&mn.act_kts[id], __ATOMIC_ACQUIRE);
+	vp = kt ? __atomic_load_n(&kt->sys_vp, __ATOMIC_ACQUIRE) : NULL;
+	if (!vp || !__atomic_load_n(&vp->nr, __ATOMIC_RELAXED))
+		return;
+	own = (uintptr_t)kt | OWN_SYSCALL;
+	if (!__atomic_compare_exchange_n(&vp->own, &own, 0, false,
+					 __ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
+		return;		/* back already, or not in a call */
+	count_add(&mn.act_handoffs, 1);
+	/* On failure own stays 0: the returning thread takes it back. */
+	mn_give(vp);
+}
+
+static void *mn_act_main(void *arg)
+{
+	struct pollfd p[2] = {
+		{ .fd = mn.act_fd, .events = POLLIN },
+		{ .fd = mn.act_evfd, .events = POLLIN },
+	};
+	struct ktd_act_event ev[MN_ACT_EVENTS];
+	ssize_t n;
+	int i;
+
+	(void)arg;
+	for (;;) {
+		if (poll(p, 2, -1) < 0 && errno != EINTR)
+			mn_die("activations: poll: %s", strerror(errno));
+		if (p[1].revents)
+			return NULL;
+		n = read(mn.act_fd, ev, sizeof(ev));
+		if (n < 0 && errno != EAGAIN && errno != EINTR)
+			mn_die("activations: read: %s", strerror(errno));
+		for (i = 0; i < n / (ssize_t)sizeof(ev[0]); i++) {
+			count_add(&mn.act_events, 1);
+			if (ev[i].type == KTD_ACT_BLOCKED)
+				mn_act_blocked(ev[i].vp);
+		}
+	}
+}
+
+int ult_activations_start(void)
+{
+	int fd, evfd, err;
+
+	if (!ult_mn_on || mn.act_on) {
+		errno = ult_mn_on ? EBUSY : EINVAL;
+		return -1;
+	}
+	fd = open(KTD_ACT_DEVICE, O_RDWR | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
+		return -1;
+	evfd = eventfd(0, EFD_CLOEXEC);
+	if (evfd < 0) {
+		err = errno;
+		close(fd);
+		errno = err;
+		return -1;
+	}
+	mn.act_fd = fd;
+	mn.act_evfd = evfd;
+	mn.act_next = 0;
+	memset(mn.act_kts, 0, sizeof(mn.act_kts));
+	err = pthread_create(&mn.act_thr, NULL, mn_act_main, NULL);
+	if (err) {
+		close(fd);
+		close(evfd);
+		errno = err;
+		return -1;
+	}
+	__atomic_store_n(&mn.act_on, true, __ATOMIC_RELEASE);
+	return 0;
+}
+
+void ult_activations_stop(void)
+{
+	uint64_t one = 1;
+	struct ult_kt *k;
+
+	if (!ult_mn_on || !mn.act_on)
+		return;
+	__atomic_store_n(&mn.act_on, false, __ATOMIC_RELEASE);
+	if (write(mn.act_evfd, &one, sizeof(one)) != sizeof(one))
+		mn_die("activations: eventfd write: %s", strerror(errno));
+	pthread_join(mn.act_thr, NULL);
+	close(mn.act_evfd);
+	close(mn.act_fd);	/* unregisters every kernel thread */
+	mn_lock(&mn.kts_lock);
+	for (k = mn.all_kts; k; k = k->next_all)
+		k->act_tried = false;
+	mn_unlock(&mn.kts_lock);
 }
 
 int ult_netpoll_start(void)
