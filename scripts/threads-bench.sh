@@ -418,6 +418,11 @@ main() {
 	# above 0.5 per CPU, every verdict is INCONCLUSIVE.
 	run_host
 	run_guest "$distro" || vm_ok=0
+	# Seed 001's example with scheduler activations: a boot of its own
+	# (ktd_activations.ko, CPU 1 offline inside), its table appended.
+	ktd_log "scheduler activations: scripts/activations-bench.sh (a few minutes)"
+	"$KTD_TOP/scripts/activations-bench.sh" >"$out/activations.log" 2>&1 ||
+		ktd_log "activations-bench failed (see $out/activations.log)"
 	cut_sections
 	collect_rows
 	{
@@ -435,6 +440,9 @@ main() {
 		echo "Thread models on the host (ultbench --models $HOST_MODELS_ARGS): rows are"
 		echo "operations, columns models; ROW lines are in host/models.txt"
 		grep -v '^ROW \|^INFO ' "$out/host/models.txt"
+		echo
+		cat "$KTD_OUT/activations/table.txt" 2>/dev/null ||
+			echo "Scheduler activations: not measured (see $out/activations.log)"
 	} >"$out/table.txt"
 	plot
 	cat "$out/table.txt"

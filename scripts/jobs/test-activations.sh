@@ -39,12 +39,17 @@ hold_start() {
 		ktap_fail "ktd_act_test hold did not register: $(cat "$1.out")"
 }
 
-# hold_kill FILE: kill it; its file is closed once it is gone
+# gone PID: the process has exited (a zombie has closed its files)
+gone() {
+	[ ! -e "/proc/$1/stat" ] || [ "$(awk '{ print $3 }' "/proc/$1/stat")" = Z ]
+}
+
+# hold_kill FILE: kill it and wait until it has exited
 hold_kill() {
 	[ -e "$1.pid" ] || return 0
-	kill -9 "$(cat "$1.pid")" 2>/dev/null || true
-	wait_for eval '[ ! -e /proc/$(cat '"$1"'.pid)/fd ]' ||
-		ktap_fail "pid $(cat "$1.pid") did not go"
+	_pid=$(cat "$1.pid")
+	kill -9 "$_pid" 2>/dev/null || true
+	wait_for gone "$_pid" || ktap_fail "pid $_pid did not go"
 	rm -f "$1.pid" "$1.out"
 }
 
