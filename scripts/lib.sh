@@ -207,7 +207,9 @@ ktd_pack_root() {
 #   -a  extra kernel command line (ktd.leakscan=0, ktd.only=, ktd.order=)
 #   -s  stream the job's output to stdout while it runs
 #   -i  deterministic mode: -icount shift=0,sleep=off, so guest time counts
-#       executed instructions (1 ns = 1 instruction) and two runs agree
+#       executed instructions (1 ns = 1 instruction), and the RTC runs on
+#       that clock from a fixed date (not the host's time, which would
+#       seed the guest's RNG differently each boot): two runs agree
 #   -c  vCPUs (default 2)
 #   -r  ROOTFS: a Debian userland (scripts/debian-image.sh) instead of
 #       busybox alone, ROOTFS.cpio (an initramfs) or ROOTFS.ext4 (a disk,
@@ -229,7 +231,7 @@ ktd_vm() {
 		m) mem=$OPTARG ;;
 		a) append=$OPTARG ;;
 		s) stream=1 ;;
-		i) icount=(-icount shift=0,sleep=off) ;;
+		i) icount=(-icount shift=0,sleep=off -rtc clock=vm,base=2026-01-01T00:00:00) ;;
 		c) smp=$OPTARG ;;
 		r) rootfs=$OPTARG ;;
 		*) ktd_die "$usage" ;;
