@@ -58,6 +58,10 @@ for bind in $places; do
 				if (rt > 0)
 					printf "ICOUNT kthread_pingpong_%s.stats%s %.1f\n", n, on ? "on" : "off",
 						v["elapsed_ns:"] / rt
+				# a scheduling difference between on and off shows here
+				if (rt > 0)
+					printf "ICOUNT kthread_pingpong_%s.csw_per_rt_stats%s %.3f\n", n,
+						on ? "on" : "off", (v["nvcsw:"] + v["nivcsw:"]) / rt
 				if (on && rt > 0)
 					printf "ICOUNT kthread_pingpong_%s.samples_per_rt %.3f\n", n,
 						v["rtt_" n "_samples:"] / rt
