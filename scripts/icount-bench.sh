@@ -49,7 +49,9 @@ fi
 
 ktd_deps
 distro=$(ktd_distro_kver)
-out=$KTD_OUT/icount$([ $small = 1 ] && echo -small)$([ $debug = 1 ] && echo -debug)
+out=$KTD_OUT/icount
+[ $small = 0 ] || out+=-small
+[ $debug = 0 ] || out+=-debug
 rm -rf "$out"
 mkdir -p "$out"
 ult=$("$KTD_TOP/scripts/ult-bench.sh" --build-only)
@@ -168,7 +170,10 @@ EOF
 cat "$out/table.txt"
 if [ $small = 0 ]; then
 	mkdir -p "$KTD_TOP/scripts/results"
-	cp "$out/table.txt" "$KTD_TOP/scripts/results/icount-table$([ $debug = 1 ] &&
-		echo -debug-kernel).txt"
+	if [ $debug = 0 ]; then
+		cp "$out/table.txt" "$KTD_TOP/scripts/results/icount-table.txt"
+	else
+		cp "$out/table.txt" "$KTD_TOP/scripts/results/icount-table-debug-kernel.txt"
+	fi
 fi
 grep -q '^ICOUNT-DRIFT .* PASS$' "$out/table.txt"
