@@ -137,7 +137,8 @@ cat "$out"/compare.csv.* | awk -F, '
 	cat <<'EOF'
 How to read it
   lat_*       dispatch latency: queue or wake call to the handler's first
-              instruction, one item at a time (p50, p99).
+              instruction, one item at a time (p50, p99: interpolated
+              within the bucket of the module's log-linear histogram).
   create_ns   one creation and teardown: kthread_run+kthread_stop (kthread),
               kthread_create_worker+queue+flush+destroy (kthread_worker),
               INIT_WORK+queue_work+flush_work (workqueues).
