@@ -9,6 +9,9 @@
 #   make guest-test JOB=test-sysfs [T="test_bind test_priority"] [KERNEL=debug]
 #                         one guest job, or only the tests named in T, in
 #                         Debian's 6.1 kernel (default) or the debug kernel
+#   make soak [DURATION=30m]
+#                         torture and the fuzzer round after round on the
+#                         debug kernel for DURATION; ends SUCCESS or FAILURE
 #   make test-kernel      build (or reuse) the cached debug test kernel
 #   make install          install the modules for KDIR, then depmod
 #   make uninstall        remove them again, then depmod
@@ -106,8 +109,12 @@ KERNEL ?= distro
 guest-test:
 	scripts/guest-test.sh -k $(KERNEL) $(JOB) $(T)
 
+DURATION ?= 30m
+soak:
+	scripts/soak.sh $(DURATION)
+
 test-kernel:
 	scripts/build-kernel.sh
 
-.PHONY: all modules clean demo check kunit guest-test test-kernel install \
+.PHONY: all modules clean demo check kunit guest-test soak test-kernel install \
 	uninstall dkms-check version

@@ -46,14 +46,20 @@ if [ -f "$obj/.complete" ]; then
 	echo "$obj"
 	exit 0
 fi
-# One build at a time; whoever waited may find it done.
-exec 9>"$KTD_CACHE/build-kernel.lock"
+# One build of each kernel at a time (whoever waited may find it done);
+# different kernels may build side by side (make check builds the KCSAN
+# kernel in the background while the clang tree is prepared).
+mkdir -p "$KTD_CACHE"
+exec 9>"$KTD_CACHE/build-kernel-$key.lock"
 flock 9
 if [ -f "$obj/.complete" ]; then
 	echo "$obj"
 	exit 0
 fi
 
+# The shared source tree: unpacked once, under a lock of its own.
+exec 8>"$KTD_CACHE/build-kernel-src.lock"
+flock 8
 if [ ! -f "$src/.complete" ]; then
 	ktd_log "unpacking linux-source-6.12 $srcver"
 	rm -rf "$src" "$src.tmp"
@@ -62,6 +68,7 @@ if [ ! -f "$src/.complete" ]; then
 	mv "$src.tmp" "$src"
 	touch "$src/.complete"
 fi
+exec 8>&-
 
 ktd_log "building test kernel $key (cold: about 10 minutes on 2 cores)"
 rm -rf "$obj"

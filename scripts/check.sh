@@ -19,7 +19,14 @@
 #   dkms      make install/uninstall and a DKMS add, build, install,
 #             remove cycle against Debian's 6.1 headers (nothing loaded)
 #   torture   load/unload cycles, reconfiguration races, CPU hotplug, the
-#             freezer and hostile input, on the debug kernel
+#             freezer and hostile input, on the debug kernel (half of
+#             torture.sh's settings; make soak runs them in full)
+#   fuzz      Debian's trinity on both modules' sysfs and debugfs files, and
+#             byte-level mutations of valid writes, a sweep running, on the
+#             debug kernel (a bounded number of system calls)
+#   kcsan     the second test kernel (scripts/test-kernel-kcsan.config:
+#             KCSAN instead of KASAN): the KUnit suites, the guest tests and
+#             a shortened torture in one boot; any KCSAN report fails it
 #   icount    the deterministic mode (scripts/icount-bench.sh --small): two
 #             boots under QEMU -icount, every instruction count within 1%
 #   kunit     only the KUnit suites on the debug kernel (`make kunit`), the
@@ -45,11 +52,11 @@ clean_build() {
 }
 
 phases=("$@")
-[ ${#phases[@]} -gt 0 ] || phases=(static debug distro selftest ult dkms torture icount)
+[ ${#phases[@]} -gt 0 ] || phases=(static debug distro selftest ult dkms torture fuzz kcsan icount)
 for p in "${phases[@]}"; do
 	case $p in
-	static | debug | distro | selftest | ult | dkms | torture | icount | kunit) ;;
-	*) ktd_die "unknown phase '$p' (static, debug, distro, selftest, ult, dkms, torture, icount, kunit)" ;;
+	static | debug | distro | selftest | ult | dkms | torture | fuzz | kcsan | icount | kunit) ;;
+	*) ktd_die "unknown phase '$p' (static, debug, distro, selftest, ult, dkms, torture, fuzz, kcsan, icount, kunit)" ;;
 	esac
 done
 
@@ -63,6 +70,15 @@ echo "distro kernel: $distro"
 out=$KTD_OUT/check
 rm -rf "$out"
 mkdir -p "$out"
+# The KCSAN kernel builds in the background, at the lowest priority, while
+# the guests run: a TCG guest keeps about one of the two CPUs busy, and
+# nice 19 leaves the guests what they ask for. phase_kcsan waits for it.
+kcsan_pid=
+if [[ " ${phases[*]} " == *" kcsan "* ]]; then
+	nice -n 19 "$KTD_TOP/scripts/build-kernel.sh" "$KTD_TOP/scripts/test-kernel-kcsan.config" \
+		>"$out/kcsan-kernel.path" 2>"$out/kcsan-kernel.log" &
+	kcsan_pid=$!
+fi
 
 b12=$out/build-6.12 b61=$out/build-6.1
 bzimage=$kobj/arch/x86/boot/bzImage
@@ -230,7 +246,12 @@ phase_torture() {
 	local n verdict log=$out/torture/guest.log
 	step "torture on the debug test kernel"
 	built "$kobj" "$b12" "6.12"
-	ktd_vm_check "torture" -t 2400 "$bzimage" "$out/torture" "$jobs/torture.sh" "$b12"/*.ko
+	# Half of torture.sh's own settings: make soak runs them in full.
+	printf '%s\n' "# make check's torture: half of the defaults" \
+		"CYCLES=50 RACE_SECS=10 HOTPLUG=20 FREEZES=3 HOSTILE=60 sh -e /torture.sh" \
+		>"$out/torture-job.sh"
+	ktd_vm_check "torture" -t 2400 "$bzimage" "$out/torture" "$out/torture-job.sh" \
+		"$jobs/torture.sh" "$b12"/*.ko
 	ktd_ktap_tally "$log" "6.12 debug kernel" 1
 	n=$("$KTD_TOP/scripts/splats.sh" "$out/torture/console.log" | wc -l || true)
 	verdict=SUCCESS
@@ -262,6 +283,47 @@ phase_icount() {
 		ktd_fail "icount: no drift figure (see $log)"
 		tail -n 20 "$log" | ktd_indent ;;
 	esac
+}
+
+# Bounded here; scripts/soak.sh (make soak) runs it round after round.
+phase_fuzz() {
+	local tfiles
+	step "fuzzing on the debug test kernel: trinity and mutated writes"
+	built "$kobj" "$b12" "6.12"
+	ktd_need trinity
+	# trinity, and what its loader needs (libc, the loader itself)
+	mapfile -t tfiles < <(echo /usr/bin/trinity
+		ldd /usr/bin/trinity | grep -o '/[^ ]*' | sort -u)
+	printf '%s\n' "# make check's fuzz: bounded, seed from the clock" \
+		"FUZZ_SYSCALLS=${FUZZ_SYSCALLS:-10000} sh -e /fuzz.sh" >"$out/fuzz-job.sh"
+	ktd_vm_check "fuzz" -t 1200 "$bzimage" "$out/fuzz" "$out/fuzz-job.sh" \
+		"$jobs/fuzz.sh" "$b12"/*.ko "${tfiles[@]}"
+	ktd_ktap_tally "$out/fuzz/guest.log" "6.12 debug kernel" 1
+	sed -n 's/^FUZZ /fuzz: /p' "$out/fuzz/guest.log"
+}
+
+# The second test kernel: KCSAN instead of KASAN (they exclude each other).
+phase_kcsan() {
+	local kc mods t kt=()
+	step "KCSAN test kernel: KUnit suites, guest tests and a shortened torture"
+	# Not test-faults: failing allocations is the debug kernel's work;
+	# here what counts is the races, and it would double this boot.
+	for t in "${gtests[@]}"; do
+		[ "${t##*/}" = test-faults.sh ] || kt+=("$t")
+	done
+	if ! wait "$kcsan_pid" || ! kc=$(cat "$out/kcsan-kernel.path") || [ -z "$kc" ]; then
+		ktd_fail "KCSAN test kernel build (see $out/kcsan-kernel.log)"
+		ktd_indent <"$out/kcsan-kernel.log"
+		return
+	fi
+	echo "KCSAN test kernel: $kc"
+	mods=$(ktd_build_cached "$kc") || { ktd_fail "module build for the KCSAN kernel"; return; }
+	ktd_vm_check "6.12 KCSAN kernel" -t 2400 "$kc/arch/x86/boot/bzImage" "$out/kcsan" \
+		"$jobs/kcsan.sh" "${kt[@]}" "$jobs/kunit.sh" "$jobs/torture.sh" \
+		"$mods"/*.ko "$mods"/kunit/*.ko
+	ktd_ktap_tally "$out/kcsan/guest.log" "6.12 KCSAN kernel" \
+		$((${#kt[@]} + $(nkunit "$mods") + 1))
+	sed -n 's/^KCSAN /kcsan: /p' "$out/kcsan/guest.log"
 }
 
 for p in "${phases[@]}"; do

@@ -125,23 +125,44 @@ ktd_kernel_src() {
 
 # ---- guests -----------------------------------------------------------------
 
+# ktd_guest_bins: the guest tools (scripts/guest-bin/*.c: small static
+# programs for what busybox cannot do, such as ktd-finit), built once per
+# version of their sources into $KTD_CACHE; prints the directory.
+ktd_guest_bins() {
+	local key dir tmp f
+	key=$(cat "$KTD_TOP"/scripts/guest-bin/*.c | sha256sum | cut -c1-16)
+	dir=$KTD_CACHE/guest-bin-$key
+	if [ ! -f "$dir/.complete" ]; then
+		tmp=$(mktemp -d "$KTD_CACHE/guest-bin.XXXXXX") || return 1
+		for f in "$KTD_TOP"/scripts/guest-bin/*.c; do
+			gcc -static -O2 -Wall -Wextra -Werror -s -o "$tmp/$(basename "$f" .c)" "$f" ||
+				{ rm -rf "$tmp"; return 1; }
+		done
+		touch "$tmp/.complete"
+		rm -rf "$dir"
+		mv "$tmp" "$dir" 2>/dev/null || rm -rf "$tmp"
+	fi
+	echo "$dir"
+}
+
 # ktd_pack OUT.cpio JOB [FILE...]: a busybox-static initramfs for one guest
 # run. JOB becomes /job.sh, which scripts/guest-init (the guest's /init)
 # runs; the guest library scripts/guest-ktap.sh, which every job may
-# source, and each FILE go into / under their base names (.ko files,
-# other jobs, tools). Modules go in without their DWARF sections
+# source, the guest tools (ktd_guest_bins) and each FILE go into / under
+# their base names (.ko files, other jobs, tools). Modules go in without their DWARF sections
 # (strip --strip-debug keeps the symbol table that oopses name functions
 # by): a quarter of the size, so a load reads a quarter of the pages,
 # which is what a fail-nth sweep of insmod walks through one by one.
 ktd_pack() {
-	local out=$1 job=$2 root rc=0
+	local out=$1 job=$2 root bins rc=0
 	shift 2
+	bins=$(ktd_guest_bins) || return 1
 	root=$(mktemp -d) || return 1
 	mkdir -p "$root"/{bin,sbin,dev,proc,sys,tmp} &&
 		cp /bin/busybox "$root/bin/busybox" &&
 		install -m 0755 "$KTD_TOP/scripts/guest-init" "$root/init" &&
 		install -m 0755 "$job" "$root/job.sh" &&
-		cp "$KTD_TOP/scripts/guest-ktap.sh" "$@" "$root/" &&
+		cp "$KTD_TOP/scripts/guest-ktap.sh" "$bins"/* "$@" "$root/" &&
 		find "$root" -maxdepth 1 -name '*.ko' -exec strip --strip-debug {} + &&
 		(cd "$root" && find . -print0 | cpio --null -o -H newc --quiet) >"$out" ||
 		rc=1
@@ -180,15 +201,27 @@ ktd_pack_root() {
 		mkdir -p "$tmp"/{bin,dev,proc,sys,modules} &&
 			cp /bin/busybox "$tmp/bin/busybox" &&
 			install -m 0755 "$KTD_TOP/scripts/guest-init-disk" "$tmp/init" || rc=1
-		# In load order, each after what it needs (modules.dep).
-		for m in virtio virtio_ring virtio_pci_legacy_dev virtio_pci_modern_dev \
-			virtio_pci virtio_blk crc16 mbcache jbd2 crc32c_generic ext4; do
-			[ $rc = 0 ] || break
-			m=$(awk -F: -v m="/$m.ko" 'substr($1, length($1) - length(m) + 1) == m { print $1 }' \
-				"$moddir/modules.dep" 2>/dev/null)
-			[ -n "$m" ] && cp "$moddir/$m" "$tmp/modules/" &&
-				echo "${m##*/}" >>"$tmp/modules/order" ||
-				{ echo "ktd_pack_root: no module ${m:-?} for $kver in $moddir" >&2; rc=1; }
+		# Each module after what it needs: modules.dep lists a module's
+		# dependencies, the last to load first.
+		for m in $([ $rc = 0 ] && awk -F': *' '
+			BEGIN { split("virtio_pci virtio_blk crc32c_generic ext4", want, " ") }
+			{ n = split($1, p, "/"); name = p[n]; sub(/\.ko$/, "", name)
+			  path[name] = $1; deps[name] = $2 }
+			function load(name,   d, k, i, p) {
+				if (name in done) return
+				done[name] = 1
+				k = split(deps[name], d, " ")
+				for (i = k; i >= 1; i--) { split(d[i], p, "/"); sub(/\.ko$/, "", p[length(p)]); load(p[length(p)]) }
+				print path[name]
+			}
+			END { for (i = 1; i in want; i++) { if (!(want[i] in path)) exit 1; load(want[i]) } }' \
+			"$moddir/modules.dep" || echo missing); do
+			if [ "$m" = missing ] || ! cp "$moddir/$m" "$tmp/modules/"; then
+				echo "ktd_pack_root: the virtio-blk and ext4 modules of $kver are not all in $moddir" >&2
+				rc=1
+				break
+			fi
+			echo "${m##*/}" >>"$tmp/modules/order"
 		done
 		[ $rc = 0 ] && (cd "$tmp" && find . -print0 | cpio --null -o -H newc --quiet) >"$out" ||
 			rc=1
