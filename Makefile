@@ -3,7 +3,11 @@
 # kthread-demo: out-of-tree module build plus the project's entry points.
 #
 #   make                  build the modules for KDIR (default: running kernel)
-#   make demo             boot Debian's 6.1 kernel in QEMU and show the module
+#   make demo [VM=debian] boot Debian's 6.1 kernel in QEMU and show the module;
+#                         VM=debian: on a Debian userland, with the trace tools
+#   make debian-test      the trace tool recipes and the comparisons against
+#                         cyclictest, perf bench and the workqueue tracepoints,
+#                         in the Debian guest
 #   make check            run every test; ends with "N passed, N failed"
 #   make kunit            only the KUnit suites, in the debug test kernel
 #   make guest-test JOB=test-sysfs [T="test_bind test_priority"] [KERNEL=debug]
@@ -97,7 +101,11 @@ clean:
 		kunit/.*.cmd kunit/modules.order
 
 demo:
-	scripts/demo.sh
+	VM=$(VM) scripts/demo.sh
+
+debian-test:
+	scripts/debian-test.sh
+.PHONY: debian-test
 
 check:
 	scripts/check.sh

@@ -24,4 +24,16 @@ static inline int kthread_stop_put(struct task_struct *k)
 }
 #endif
 
+/*
+ * __assign_str() lost its source argument in 6.10: it copies the one
+ * given to __string(). For the trace events (ktd_trace.h); src is the
+ * same expression either way.
+ */
+#if KERNEL_VERSION(6, 10, 0) > LINUX_VERSION_CODE
+#define ktd_assign_str(dst, src)	__assign_str(dst, src)
+#else
+#define ktd_assign_str(dst, src)	\
+	do { (void)(src); __assign_str(dst); } while (0)
+#endif
+
 #endif /* KTD_COMPAT_H */

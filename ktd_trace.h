@@ -12,6 +12,7 @@
 #define KTD_TRACE_H
 
 #include <linux/tracepoint.h>
+#include "compat.h"
 
 /* A demo thread's function starts running (on its own CPU). */
 TRACE_EVENT(ktd_thread_start,
@@ -49,30 +50,28 @@ TRACE_EVENT(ktd_latency,
 		     u64 ns),
 	    TP_ARGS(id, workload, cross_cpu, ns),
 	    TP_STRUCT__entry(__field(unsigned int, id)
-			     __array(char, workload, 12)
+			     __string(workload, workload)
 			     __field(bool, cross_cpu)
 			     __field(u64, ns)),
 	    TP_fast_assign(__entry->id = id;
-			   strscpy(__entry->workload, workload,
-				   sizeof(__entry->workload));
+			   ktd_assign_str(workload, workload);
 			   __entry->cross_cpu = cross_cpu;
 			   __entry->ns = ns;),
 	    TP_printk("id=%u workload=%s cross_cpu=%d ns=%llu", __entry->id,
-		      __entry->workload, __entry->cross_cpu, __entry->ns)
+		      __get_str(workload), __entry->cross_cpu, __entry->ns)
 );
 
 /* Work items of workqueue_demo: queued, started, finished. */
 DECLARE_EVENT_CLASS(ktd_work_class,
 		    TP_PROTO(const char *mech, unsigned int item, u64 ns),
 		    TP_ARGS(mech, item, ns),
-		    TP_STRUCT__entry(__array(char, mech, 20)
+		    TP_STRUCT__entry(__string(mech, mech)
 				     __field(unsigned int, item)
 				     __field(u64, ns)),
-		    TP_fast_assign(strscpy(__entry->mech, mech,
-					   sizeof(__entry->mech));
+		    TP_fast_assign(ktd_assign_str(mech, mech);
 				   __entry->item = item;
 				   __entry->ns = ns;),
-		    TP_printk("mech=%s item=%u ns=%llu", __entry->mech,
+		    TP_printk("mech=%s item=%u ns=%llu", __get_str(mech),
 			      __entry->item, __entry->ns)
 );
 
@@ -99,16 +98,15 @@ DEFINE_EVENT(ktd_work_class, ktd_work_finish,
 TRACE_EVENT(ktd_work_phase,
 	    TP_PROTO(const char *mech, unsigned int item, bool sleep, u64 ns),
 	    TP_ARGS(mech, item, sleep, ns),
-	    TP_STRUCT__entry(__array(char, mech, 20)
+	    TP_STRUCT__entry(__string(mech, mech)
 			     __field(unsigned int, item)
 			     __field(bool, sleep)
 			     __field(u64, ns)),
-	    TP_fast_assign(strscpy(__entry->mech, mech,
-				   sizeof(__entry->mech));
+	    TP_fast_assign(ktd_assign_str(mech, mech);
 			   __entry->item = item;
 			   __entry->sleep = sleep;
 			   __entry->ns = ns;),
-	    TP_printk("mech=%s item=%u phase=%s ns=%llu", __entry->mech,
+	    TP_printk("mech=%s item=%u phase=%s ns=%llu", __get_str(mech),
 		      __entry->item, __entry->sleep ? "sleep" : "burn",
 		      __entry->ns)
 );
@@ -122,19 +120,18 @@ TRACE_EVENT(ktd_scenario,
 	    TP_PROTO(const char *config, int cpu, bool warmup, u64 unit_ns,
 		     u64 doc_ns),
 	    TP_ARGS(config, cpu, warmup, unit_ns, doc_ns),
-	    TP_STRUCT__entry(__array(char, config, 20)
+	    TP_STRUCT__entry(__string(config, config)
 			     __field(int, cpu)
 			     __field(bool, warmup)
 			     __field(u64, unit_ns)
 			     __field(u64, doc_ns)),
-	    TP_fast_assign(strscpy(__entry->config, config,
-				   sizeof(__entry->config));
+	    TP_fast_assign(ktd_assign_str(config, config);
 			   __entry->cpu = cpu;
 			   __entry->warmup = warmup;
 			   __entry->unit_ns = unit_ns;
 			   __entry->doc_ns = doc_ns;),
 	    TP_printk("config=%s cpu=%d warmup=%d unit_ns=%llu doc_ns=%llu",
-		      __entry->config, __entry->cpu, __entry->warmup,
+		      __get_str(config), __entry->cpu, __entry->warmup,
 		      __entry->unit_ns, __entry->doc_ns)
 );
 

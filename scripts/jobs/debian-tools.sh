@@ -1,0 +1,105 @@
+# SPDX-License-Identifier: GPL-2.0
+# Guest job (Debian guest only, scripts/debian-test.sh): every tool recipe
+# of Documentation/user-guide.rst ("Trace events"), run as a user types
+# it, and its output checked against what the guide shows. Each test
+# loads kthread_demo with two threads of the sleep workload (1 ms period:
+# about 2000 ktd_latency events a second), runs the recipe, and compares
+# the events the tool saw with the samples the module counted meanwhile.
+#
+# Each tool turns the events on and off, which patches kernel code: under
+# QEMU 7.2's TCG that needs CPU 1 offline (no_other_cpu in the guest
+# library), so the recipes run on one CPU. A real test VM does not need
+# this.
+. /guest-ktap.sh
+
+RECIPE_SECS=${RECIPE_SECS:-5}
+
+ktap_setup() {
+	ktd_fresh nr_threads=2 workload=sleep
+	cd /tmp
+	rm -f trace.dat perf.data
+	sleep 0.5
+}
+
+ktap_teardown() {
+	ktd_clean
+}
+
+samples() {
+	kstat wakeup_latency_samples
+}
+
+# in_window N BEFORE AFTER WHAT: N events seen by a tool while the module
+# counted AFTER - BEFORE samples around it. A tool sees at most what the
+# module counted, and at least half of it (its window is RECIPE_SECS; the
+# module's also holds the tool's start and exit).
+in_window() {
+	_d=$(($3 - $2))
+	[ "$1" -gt 0 ] || ktap_fail "$4: no events"
+	[ "$1" -le "$_d" ] || ktap_fail "$4: $1 events, more than the $_d samples the module took"
+	[ $(($1 * 2)) -ge "$_d" ] || ktap_fail "$4: $1 events, under half the $_d samples the module took"
+}
+
+# show FILE: the first lines of a tool's output, as KTAP comments
+show() {
+	head -n "${2:-8}" "$1" | sed 's/^/    # /'
+}
+
+test_trace_cmd() {
+	command -v trace-cmd >/dev/null || ktap_skip "no trace-cmd"
+	b=$(samples)
+	no_other_cpu trace-cmd record -e kthread_demo sleep "$RECIPE_SECS" >/tmp/rec.out 2>&1 ||
+		{ show /tmp/rec.out 20; ktap_fail "trace-cmd record failed"; }
+	a=$(samples)
+	trace-cmd report >/tmp/report.txt 2>/tmp/report.err ||
+		{ show /tmp/report.err; ktap_fail "trace-cmd report failed"; }
+	show /tmp/report.txt 4
+	n=$(grep -cE 'ktd_latency: +id=[01] workload=sleep cross_cpu=0 ns=[0-9]+$' /tmp/report.txt || true)
+	in_window "$n" "$b" "$a" "trace-cmd report ktd_latency"
+}
+
+test_perf_stat() {
+	command -v perf >/dev/null || ktap_skip "no perf (linux-perf)"
+	b=$(samples)
+	no_other_cpu perf stat -e 'kthread_demo:*' -a sleep "$RECIPE_SECS" 2>/tmp/stat.txt ||
+		{ show /tmp/stat.txt 20; ktap_fail "perf stat failed"; }
+	a=$(samples)
+	show /tmp/stat.txt 14
+	for e in ktd_thread_start ktd_thread_stop ktd_latency ktd_work_queued \
+		ktd_work_start ktd_work_finish; do
+		grep -qE "^ +[0-9,]+ +kthread_demo:$e" /tmp/stat.txt ||
+			ktap_fail "perf stat has no count for kthread_demo:$e"
+	done
+	n=$(awk '$2 == "kthread_demo:ktd_latency" { gsub(/,/, "", $1); print $1 }' /tmp/stat.txt)
+	in_window "${n:-0}" "$b" "$a" "perf stat kthread_demo:ktd_latency"
+}
+
+test_perf_record_script() {
+	command -v perf >/dev/null || ktap_skip "no perf (linux-perf)"
+	b=$(samples)
+	no_other_cpu perf record -e kthread_demo:ktd_latency -a sleep "$RECIPE_SECS" \
+		>/tmp/record.out 2>&1 || { show /tmp/record.out 20; ktap_fail "perf record failed"; }
+	a=$(samples)
+	perf script >/tmp/script.txt 2>/tmp/script.err ||
+		{ show /tmp/script.err; ktap_fail "perf script failed"; }
+	show /tmp/script.txt 4
+	n=$(grep -cE '^ +ktd/[01] +[0-9]+ .*kthread_demo:ktd_latency: id=[01] workload=sleep cross_cpu=0 ns=[0-9]+$' \
+		/tmp/script.txt || true)
+	in_window "$n" "$b" "$a" "perf script kthread_demo:ktd_latency"
+}
+
+# The guide's one-liner, stopped with SIGINT (Ctrl-C) after RECIPE_SECS:
+# bpftrace then prints the map, one histogram per workload.
+test_bpftrace_hist() {
+	command -v bpftrace >/dev/null || ktap_skip "no bpftrace"
+	no_other_cpu timeout -s INT "$((RECIPE_SECS + 15))" bpftrace -e \
+		'tracepoint:kthread_demo:ktd_latency { @[str(args->workload)] = hist(args->ns); }' \
+		>/tmp/bt.txt 2>&1 || true
+	show /tmp/bt.txt 12
+	grep -q '^@\[sleep\]:' /tmp/bt.txt || ktap_fail "no histogram for the sleep workload"
+	n=$(awk '/^\[/ && /\|/ { s += $(NF - 1) } END { print s + 0 }' /tmp/bt.txt)
+	[ "$n" -gt 0 ] || ktap_fail "the histogram counted nothing"
+}
+
+ktap_run kthread_demo_tools test_trace_cmd test_perf_stat \
+	test_perf_record_script test_bpftrace_hist
