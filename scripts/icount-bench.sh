@@ -70,9 +70,12 @@ printf '%s\n. /icount.sh\n' "$params" >"$out/job.sh"
 # Two boots, the same job: every figure must come out the same.
 for run in 1 2; do
 	ktd_log "icount run $run of 2: $kname, QEMU -icount shift=0,sleep=off, $cpus vCPU(s)"
-	# norandmaps: no address-space randomisation, so page-table and VMA
-	# layouts (fork, thread stacks) are the same in both boots.
-	ktd_vm -i -c $cpus -t 900 -a norandmaps "$kernel" "$out/vm$run" "$out/job.sh" \
+	# No layout randomisation, so page tables, VMAs (fork, thread
+	# stacks), kernel stacks and the hash buckets that kernel addresses
+	# pick are the same in both boots: norandmaps (processes), nokaslr
+	# (the kernel), randomize_kstack_offset=off (each system call's stack).
+	ktd_vm -i -c $cpus -t 900 -a "norandmaps nokaslr randomize_kstack_offset=off" \
+		"$kernel" "$out/vm$run" "$out/job.sh" \
 		"$KTD_TOP/scripts/jobs/icount.sh" "$ult" "$mods/kthread_demo.ko" \
 		"$mods/workqueue_demo.ko" || ktd_die "icount run $run failed (logs in $out/vm$run)"
 	sed -n 's/^ICOUNT //p' "$out/vm$run/guest.log" >"$out/run$run.txt"
@@ -149,9 +152,10 @@ and every instruction counts 1 whether it is a register move or a system
 call's entry. It says how much work each path executes, and it is
 repeatable, where TCG timing varies by about 15% between runs. The
 guest's own "syscall_ns" and "call_ns" above are instructions too.
-The guest's RTC runs on the instruction clock from a fixed date and the
-kernel has norandmaps, so nothing from the host's time or the RNG makes
-one boot differ from the other.
+The guest's RTC runs on the instruction clock from a fixed date, and
+the kernel boots with norandmaps, nokaslr and randomize_kstack_offset=off,
+so neither the host's time nor a random layout makes one boot differ
+from the other.
 Measuring's cost: kthread ping-pong instructions per round trip with
 stats on minus stats off, per latency sample taken. It is the whole
 system's count, so a scheduling decision that differs between the two
