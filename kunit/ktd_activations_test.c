@@ -276,15 +276,23 @@ static void ktda_test_stop_put(void *arg)
 }
 
 /*
- * Start a helper thread on @a; it is stopped when the case ends, after
- * any file the case made later (actions run last first). If @own, @a->f
- * becomes a new file for the helper's own process first.
+ * Start a helper thread registering as VP @id with @f; it is stopped when
+ * the case ends, after any file the case made later (actions run last
+ * first). Its struct outlives the case's stack (kunit_kzalloc(), freed
+ * after the action). With @f NULL, a new file for the helper's own
+ * process is made first.
  */
-static void ktda_test_thread(struct kunit *test, struct ktda_test_thread *a,
-			     bool own)
+static struct ktda_test_thread *ktda_test_thread(struct kunit *test,
+						 struct ktda_file *f, u32 id,
+						 bool busy_sleeps)
 {
+	struct ktda_test_thread *a = kunit_kzalloc(test, sizeof(*a), GFP_KERNEL);
 	struct task_struct *t;
 
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	a->f = f;
+	a->id = id;
+	a->busy_sleeps = busy_sleeps;
 	init_completion(&a->registered);
 	t = kthread_create(ktda_test_thread_fn, a, "ktda_test/%u", a->id);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
@@ -293,39 +301,38 @@ static void ktda_test_thread(struct kunit *test, struct ktda_test_thread *a,
 	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test,
 							ktda_test_stop_put,
 							a), 0);
-	if (own)
+	if (!f)
 		a->f = ktda_test_file(test, task_tgid(t));
 	wake_up_process(t);
 	KUNIT_ASSERT_NE(test, wait_for_completion_timeout(&a->registered,
 							  KTDA_TEST_WAIT), 0);
+	return a;
 }
 
 /* A second process cannot register with the first one's file. */
 static void ktda_test_second_process(struct kunit *test)
 {
-	struct ktda_test_thread a = { .id = 1 };
+	struct ktda_file *f = ktda_test_file(test, task_tgid(current));
+	struct ktda_test_thread *a = ktda_test_thread(test, f, 1, false);
 	struct ktd_act_info info;
 
-	a.f = ktda_test_file(test, task_tgid(current));
-	ktda_test_thread(test, &a, false);
-	KUNIT_EXPECT_EQ(test, a.ret, -EPERM);
-	ktda_info(a.f, &info);
+	KUNIT_EXPECT_EQ(test, a->ret, -EPERM);
+	ktda_info(f, &info);
 	KUNIT_EXPECT_EQ(test, info.nr_vps, 0);
 }
 
 /* A registered thread that exits makes an "exited" event; the VP stays. */
 static void ktda_test_thread_exit(struct kunit *test)
 {
-	struct ktda_test_thread a = { .id = 5 };
+	struct ktda_test_thread *a = ktda_test_thread(test, NULL, 5, false);
 	struct ktd_act_event ev;
 	struct ktd_act_info info;
 
-	ktda_test_thread(test, &a, true);
-	KUNIT_ASSERT_EQ(test, a.ret, 0);
-	ktda_test_stop(&a);
-	KUNIT_ASSERT_EQ(test, ktda_test_wait_event(a.f, KTD_ACT_EXITED, &ev), 0);
+	KUNIT_ASSERT_EQ(test, a->ret, 0);
+	ktda_test_stop(a);
+	KUNIT_ASSERT_EQ(test, ktda_test_wait_event(a->f, KTD_ACT_EXITED, &ev), 0);
 	KUNIT_EXPECT_EQ(test, ev.vp, 5);
-	ktda_info(a.f, &info);
+	ktda_info(a->f, &info);
 	KUNIT_EXPECT_EQ(test, info.nr_vps, 1);
 }
 
@@ -336,12 +343,11 @@ static void ktda_test_thread_exit(struct kunit *test)
  */
 static void ktda_test_free_while_blocking(struct kunit *test)
 {
-	struct ktda_test_thread a = { .id = 2, .busy_sleeps = true };
+	struct ktda_test_thread *a = ktda_test_thread(test, NULL, 2, true);
 
-	ktda_test_thread(test, &a, true);
-	KUNIT_ASSERT_EQ(test, a.ret, 0);
+	KUNIT_ASSERT_EQ(test, a->ret, 0);
 	msleep(20);
-	kunit_release_action(test, ktda_test_file_free, a.f);
+	kunit_release_action(test, ktda_test_file_free, a->f);
 	msleep(50);
 	KUNIT_EXPECT_TRUE(test, ktda_probe_attached());	/* the anchor's */
 }
@@ -349,20 +355,19 @@ static void ktda_test_free_while_blocking(struct kunit *test)
 /* More events than the ring holds: the rest are counted as dropped. */
 static void ktda_test_overflow(struct kunit *test)
 {
-	struct ktda_test_thread a = { .id = 3, .busy_sleeps = true };
+	struct ktda_test_thread *a = ktda_test_thread(test, NULL, 3, true);
 	struct ktd_act_event ev[8];
 	struct ktd_act_info info;
 	unsigned long end = jiffies + KTDA_TEST_WAIT;
 	unsigned int n = 0, got;
 
-	ktda_test_thread(test, &a, true);
-	KUNIT_ASSERT_EQ(test, a.ret, 0);
+	KUNIT_ASSERT_EQ(test, a->ret, 0);
 	do {
 		usleep_range(5000, 10000);
-		ktda_info(a.f, &info);
+		ktda_info(a->f, &info);
 	} while (!info.dropped && time_before(jiffies, end));
 	KUNIT_ASSERT_GT(test, info.dropped, 0);
-	while ((got = ktda_pop(a.f, ev, ARRAY_SIZE(ev))))
+	while ((got = ktda_pop(a->f, ev, ARRAY_SIZE(ev))))
 		n += got;
 	/* the queue was full; the thread went on meanwhile */
 	KUNIT_EXPECT_GE(test, n, 256);
