@@ -8,8 +8,8 @@
 #
 # usage: scripts/debian-test.sh [-f cpio|ext4] [-t SECONDS] [JOB...]
 #
-#   -f    boot the image as an initramfs (cpio, the default: it boots
-#         faster under TCG, see README.md) or as a disk (ext4)
+#   -f    boot the image as a disk (ext4, the default: it boots faster
+#         under TCG, see README.md) or as an initramfs (cpio)
 #   -t    time bound for the boot (default 1200)
 #   JOB   debian-tools, debian-compare (default: both, in this order)
 #
@@ -22,7 +22,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 usage="usage: $0 [-f cpio|ext4] [-t SECONDS] [JOB...]"
-format=cpio timeout_s=1200
+format=ext4 timeout_s=1200
 while getopts "f:t:h" opt; do
 	case $opt in
 	f) format=$OPTARG ;;

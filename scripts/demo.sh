@@ -30,7 +30,7 @@ if [ "$VM" = debian ]; then
 	img=$("$KTD_TOP/scripts/debian-image.sh")
 	printf '%s\n' 'sh /demo.sh && sh /demo-tools.sh' >"$out/job.sh"
 	ktd_log "booting Debian $distro on the Debian bookworm image in QEMU (TCG, 2 vCPUs; about 3 min)"
-	ktd_vm -s -t 900 -r "$img/rootfs.cpio" "/boot/vmlinuz-$distro" "$out/vm" "$out/job.sh" \
+	ktd_vm -s -t 900 -r "$img/rootfs.ext4" "/boot/vmlinuz-$distro" "$out/vm" "$out/job.sh" \
 		"$KTD_TOP/scripts/jobs/demo.sh" "$KTD_TOP/scripts/jobs/demo-tools.sh" \
 		"$mods/kthread_demo.ko" "$mods/workqueue_demo.ko" ||
 		ktd_die "demo failed (kernel log: $out/vm/console.log)"

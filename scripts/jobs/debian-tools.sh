@@ -29,15 +29,24 @@ samples() {
 	kstat wakeup_latency_samples
 }
 
+# now_ms: the monotonic-enough wall clock, in ms
+now_ms() {
+	echo $(($(date +%s%N) / 1000000))
+}
+
 # in_window N BEFORE AFTER WHAT: N events seen by a tool while the module
-# counted AFTER - BEFORE samples around it. A tool sees at most what the
-# module counted, and at least half of it (its window is RECIPE_SECS; the
-# module's also holds the tool's start and exit).
+# counted AFTER - BEFORE samples around it, in the T_MS ms the command
+# took. A tool sees at most what the module counted, and at least half of
+# what the module took in the RECIPE_SECS the tool records (the module's
+# rate times RECIPE_SECS: the rest of T_MS is the tool starting and
+# exiting, seconds under TCG).
 in_window() {
 	_d=$(($3 - $2))
+	_want=$((_d * RECIPE_SECS * 1000 / (T_MS > 0 ? T_MS : 1) / 2))
+	echo "    # $4: $1 events; the module took $_d samples in $T_MS ms"
 	[ "$1" -gt 0 ] || ktap_fail "$4: no events"
 	[ "$1" -le "$_d" ] || ktap_fail "$4: $1 events, more than the $_d samples the module took"
-	[ $(($1 * 2)) -ge "$_d" ] || ktap_fail "$4: $1 events, under half the $_d samples the module took"
+	[ "$1" -ge "$_want" ] || ktap_fail "$4: $1 events, under half the $((_want * 2)) the module took in ${RECIPE_SECS} s"
 }
 
 # show FILE: the first lines of a tool's output, as KTAP comments
@@ -47,10 +56,10 @@ show() {
 
 test_trace_cmd() {
 	command -v trace-cmd >/dev/null || ktap_skip "no trace-cmd"
-	b=$(samples)
+	b=$(samples) t=$(now_ms)
 	no_other_cpu trace-cmd record -e kthread_demo sleep "$RECIPE_SECS" >/tmp/rec.out 2>&1 ||
 		{ show /tmp/rec.out 20; ktap_fail "trace-cmd record failed"; }
-	a=$(samples)
+	a=$(samples) T_MS=$(($(now_ms) - t))
 	trace-cmd report >/tmp/report.txt 2>/tmp/report.err ||
 		{ show /tmp/report.err; ktap_fail "trace-cmd report failed"; }
 	show /tmp/report.txt 4
@@ -60,10 +69,10 @@ test_trace_cmd() {
 
 test_perf_stat() {
 	command -v perf >/dev/null || ktap_skip "no perf (linux-perf)"
-	b=$(samples)
+	b=$(samples) t=$(now_ms)
 	no_other_cpu perf stat -e 'kthread_demo:*' -a sleep "$RECIPE_SECS" 2>/tmp/stat.txt ||
 		{ show /tmp/stat.txt 20; ktap_fail "perf stat failed"; }
-	a=$(samples)
+	a=$(samples) T_MS=$(($(now_ms) - t))
 	show /tmp/stat.txt 14
 	for e in ktd_thread_start ktd_thread_stop ktd_latency ktd_work_queued \
 		ktd_work_start ktd_work_finish; do
@@ -76,10 +85,10 @@ test_perf_stat() {
 
 test_perf_record_script() {
 	command -v perf >/dev/null || ktap_skip "no perf (linux-perf)"
-	b=$(samples)
+	b=$(samples) t=$(now_ms)
 	no_other_cpu perf record -e kthread_demo:ktd_latency -a sleep "$RECIPE_SECS" \
 		>/tmp/record.out 2>&1 || { show /tmp/record.out 20; ktap_fail "perf record failed"; }
-	a=$(samples)
+	a=$(samples) T_MS=$(($(now_ms) - t))
 	perf script >/tmp/script.txt 2>/tmp/script.err ||
 		{ show /tmp/script.err; ktap_fail "perf script failed"; }
 	show /tmp/script.txt 4

@@ -22,7 +22,7 @@ say() {
 cd /tmp
 echo
 echo "--- the trace tools of Debian $(cat /etc/debian_version):" \
-	"trace-cmd $(trace-cmd --version 2>/dev/null | awk '{ print $3; exit }')," \
+	"trace-cmd $(trace-cmd --version 2>&1 | awk '{ print $3; exit }')," \
 	"perf $(perf --version | awk '{ print $3 }'), bpftrace $(bpftrace --version | awk '{ print $2 }') ---"
 say "Two threads of the sleep workload: a ktd_latency event every 1 ms each."
 run insmod /kthread_demo.ko nr_threads=2 workload=sleep
