@@ -143,7 +143,10 @@ phase_kunit() {
 # in a boot of its own, with its own time bound and kmemleak scan.
 guest_tests() {
 	local label=$1 kernel=$2 dir=$3 mods=$4 append=${5:-} t name
-	for t in "${gtests[@]}"; do
+	shift 4
+	[ $# -eq 0 ] || shift
+	[ $# -gt 0 ] || set -- "${gtests[@]}"
+	for t in "$@"; do
 		name=${t##*/} name=${name%.sh}
 		ktd_vm_check "$label, $name" -t 1500 -a "$append" "$kernel" "$dir-$name" \
 			"$t" "$mods"/*.ko "$mods"/ktd_act_test
@@ -151,13 +154,52 @@ guest_tests() {
 	done
 }
 
+# bg_start NAME CMD...: run CMD (a function that prints PASS/FAIL lines and
+# counts them) in the background; bg_join NAME prints its output and adds
+# its counts.
+declare -A bg_pids
+bg_start() {
+	local name=$1
+	shift
+	(
+		KTD_PASSED=0 KTD_FAILED=0 KTD_SKIPPED=0
+		"$@" >"$out/bg-$name.out" 2>&1
+		echo "$KTD_PASSED $KTD_FAILED $KTD_SKIPPED" >"$out/bg-$name.count"
+	) &
+	bg_pids[$name]=$!
+}
+bg_join() {
+	local name=$1 p f s
+	wait "${bg_pids[$name]}" || true
+	cat "$out/bg-$name.out"
+	if read -r p f s <"$out/bg-$name.count"; then
+		KTD_PASSED=$((KTD_PASSED + p)) KTD_FAILED=$((KTD_FAILED + f))
+		KTD_SKIPPED=$((KTD_SKIPPED + s))
+	else
+		ktd_fail "$name: the background run left no counts"
+	fi
+}
+
 phase_debug() {
+	local t fg=() faults=()
 	step "guest tests and KUnit suites on the debug test kernel"
 	built "$kobj" "$b12" "6.12"
-	guest_tests "6.12 debug kernel" "$bzimage" "$out/debug" "$b12"
+	# The fault sweeps (a quarter of an hour) boot beside the other jobs:
+	# each guest keeps about one of the two CPUs busy.
+	for t in "${gtests[@]}"; do
+		case ${t##*/} in
+		test-faults.sh) faults+=("$t") ;;
+		*) fg+=("$t") ;;
+		esac
+	done
+	[ ${#faults[@]} -eq 0 ] ||
+		bg_start faults guest_tests "6.12 debug kernel" "$bzimage" "$out/debug" "$b12" "" \
+			"${faults[@]}"
+	guest_tests "6.12 debug kernel" "$bzimage" "$out/debug" "$b12" "" "${fg[@]}"
 	ktd_vm_check "6.12 debug kernel, KUnit" -t 600 "$bzimage" "$out/debug-kunit" \
 		"$jobs/kunit.sh" "$b12"/*.ko "$b12"/kunit/*.ko
 	ktd_ktap_tally "$out/debug-kunit/guest.log" "6.12 debug kernel" "$(nkunit "$b12")"
+	[ ${#faults[@]} -eq 0 ] || bg_join faults
 }
 
 # The same guest tests in the other order, jobs and the tests in each job

@@ -235,7 +235,8 @@ ktd_pack_root() {
 # ktd_vm [-t SECONDS] [-m MEM] [-a APPEND] [-s] [-i] [-c CPUS] KERNEL DIR JOB [FILE...]:
 # one guest run, packed, booted and judged.
 #
-#   -t  time bound for the whole boot (default 300)
+#   -t  time bound for the whole boot (default 300; a "# ktd-timeout: N"
+#       line in JOB raises it to N)
 #   -m  guest memory (default 1G, 2G with -r)
 #   -a  extra kernel command line (ktd.leakscan=0, ktd.only=, ktd.order=)
 #   -s  stream the job's output to stdout while it runs
@@ -272,8 +273,12 @@ ktd_vm() {
 	done
 	shift $((OPTIND - 1))
 	[ $# -ge 3 ] || ktd_die "$usage"
-	local kernel=$1 dir=$2 job=$3
+	local kernel=$1 dir=$2 job=$3 jt
 	shift 3
+	# A job that needs longer than its callers allow says so in a line
+	# "# ktd-timeout: SECONDS" (the fault sweeps); it only ever raises -t.
+	jt=$(sed -n 's/^# ktd-timeout: \([0-9][0-9]*\)$/\1/p' "$job" | head -n 1)
+	[ -z "$jt" ] || [ "$jt" -le "$timeout_s" ] || timeout_s=$jt
 	local console=$dir/console.log guest=$dir/guest.log initrd=$dir/initramfs.cpio
 	mkdir -p "$dir" && rm -f "$console" "$guest" "$initrd" || return 1
 	mem=${mem:-$([ -n "$rootfs" ] && echo 2G || echo 1G)}

@@ -57,6 +57,9 @@
 # (default 1500; a sweep that reaches it fails); ktd.faults=full adds two
 # more insmod loads of kthread_demo (the default, and max_threads=65536).
 #
+# About 18 minutes on an idle 2-CPU host, 24 on a busy one:
+# ktd-timeout: 3600
+#
 # The kernel's WARNings named above, and only those (scripts/splats.sh):
 # ktd-splat-allow: WARNING: CPU: [0-9]+ PID: [0-9]+ at kernel/trace/trace_events\.c:(2628 event_define_fields|1150 event_file_put|1158 event_file_put)\+
 . /guest-ktap.sh
