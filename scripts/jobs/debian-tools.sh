@@ -41,8 +41,9 @@ now_ms() {
 # rate times RECIPE_SECS: the rest of T_MS is the tool starting and
 # exiting, seconds under TCG).
 in_window() {
-	_d=$(($3 - $2))
-	_want=$((_d * RECIPE_SECS * 1000 / (T_MS > 0 ? T_MS : 1) / 2))
+	_d=$(($3 - $2)) _t=${T_MS:-1}
+	[ "$_t" -gt 0 ] || _t=1
+	_want=$((_d * RECIPE_SECS * 1000 / _t / 2))
 	echo "    # $4: $1 events; the module took $_d samples in $T_MS ms"
 	[ "$1" -gt 0 ] || ktap_fail "$4: no events"
 	[ "$1" -le "$_d" ] || ktap_fail "$4: $1 events, more than the $_d samples the module took"
