@@ -5,7 +5,10 @@
 # and longest stall while one user thread blocks 200 ms in read(), the
 # detection latency (p50, p99), and the probe's cost per context switch.
 #
-# usage: scripts/activations-bench.sh [-k distro|debug]
+# usage: scripts/activations-bench.sh [-k distro|debug] [-r GUEST.LOG]
+#
+#   -k  the kernel: distro (default, Debian's 6.1) or debug (6.12)
+#   -r  no boot: make the table again from the guest.log of an earlier run
 #
 # Boots the kernel once (TCG, CPU 1 offline inside: see the job) with
 # scripts/jobs/activations-bench.sh, actbench, ult-selftest, ktd_act_test
@@ -15,11 +18,12 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-usage="usage: $0 [-k distro|debug]"
-kind=distro
-while getopts "k:h" opt; do
+usage="usage: $0 [-k distro|debug] [-r GUEST.LOG]"
+kind=distro reuse=""
+while getopts "k:r:h" opt; do
 	case $opt in
 	k) kind=$OPTARG ;;
+	r) reuse=$(realpath "$OPTARG") ;;
 	h) echo "$usage"; exit 0 ;;
 	*) ktd_die "$usage" ;;
 	esac
@@ -27,9 +31,6 @@ done
 shift $((OPTIND - 1))
 [ $# -eq 0 ] || ktd_die "$usage"
 
-ktd_deps
-ult=$("$KTD_TOP/scripts/ult-bench.sh" --build-only)
-bin=${ult%/*}
 case $kind in
 distro)
 	v=$(ktd_distro_kver)
@@ -39,14 +40,21 @@ debug)
 	image=$kdir/arch/x86/boot/bzImage label="6.12 debug kernel" ;;
 *) ktd_die "$usage" ;;
 esac
-mods=$(ktd_build_cached "$kdir") || exit 1
 out=$KTD_OUT/activations
 rm -rf "$out"
-mkdir -p "$out"
-ktd_log "booting $label with activations-bench.sh (a few minutes)"
-ktd_vm -t 1200 "$image" "$out/vm" "$KTD_TOP/scripts/jobs/activations-bench.sh" \
-	"$bin/actbench" "$bin/ult-selftest" "$mods/ktd_act_test" \
-	"$mods/ktd_activations.ko"
+mkdir -p "$out/vm"
+if [ -n "$reuse" ]; then
+	cp "$reuse" "$out/vm/guest.log"
+else
+	ktd_deps
+	ult=$("$KTD_TOP/scripts/ult-bench.sh" --build-only)
+	bin=${ult%/*}
+	mods=$(ktd_build_cached "$kdir") || exit 1
+	ktd_log "booting $label with activations-bench.sh (a few minutes)"
+	ktd_vm -t 1200 "$image" "$out/vm" "$KTD_TOP/scripts/jobs/activations-bench.sh" \
+		"$bin/actbench" "$bin/ult-selftest" "$mods/ktd_act_test" \
+		"$mods/ktd_activations.ko"
+fi
 awk -v dir="$out" '
 	/^KTD-ACT-BEGIN / { file = dir "/" $2; printf "" > file; next }
 	/^KTD-ACT-END$/ { close(file); file = ""; next }
@@ -85,7 +93,10 @@ awk -v dir="$out" '
 			d["vps"] = "the switching threads are VPs"
 			for (i = 1; i <= 4; i++) {
 				n = split(v[k[i]], a, " ")
-				asort(a)
+				for (x = 2; x <= n; x++)	# insertion sort (mawk)
+					for (y = x; y > 1 && a[y - 1] + 0 > a[y] + 0; y--) {
+						t = a[y]; a[y] = a[y - 1]; a[y - 1] = t
+					}
 				printf "  %-32s %8s ns\n", d[k[i]], n ? a[int((n + 1) / 2)] : "-"
 			}
 		}'
