@@ -837,8 +837,11 @@ static void ktd_test_hist_percentiles(struct kunit *test)
 		KUNIT_EXPECT_GE(test, got, want);
 		KUNIT_EXPECT_LE(test, got, want + want / KTD_HIST_SUB);
 	}
-	/* p50 of 1..1000 is 500, in bucket [480, 511] */
-	KUNIT_EXPECT_EQ(test, ktd_hist_percentile(h, 500), 511ULL);
+	/*
+	 * p50 of 1..1000 is 500, the 21st of the 32 samples in bucket
+	 * [480, 511]: interpolated, 480 + 31 * 21 / 32 = 500.
+	 */
+	KUNIT_EXPECT_EQ(test, ktd_hist_percentile(h, 500), 500ULL);
 	/* the top is clamped to the largest sample seen */
 	KUNIT_EXPECT_EQ(test, ktd_hist_percentile(h, 999), 1000ULL);
 	KUNIT_EXPECT_EQ(test, ktd_hist_mean(h), 500ULL);

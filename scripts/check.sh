@@ -362,7 +362,7 @@ phase_kcsan() {
 	mods=$(ktd_build_cached "$kc") || { ktd_fail "module build for the KCSAN kernel"; return; }
 	ktd_vm_check "6.12 KCSAN kernel" -t 2400 "$kc/arch/x86/boot/bzImage" "$out/kcsan" \
 		"$jobs/kcsan.sh" "${kt[@]}" "$jobs/kunit.sh" "$jobs/torture.sh" \
-		"$mods"/*.ko "$mods"/kunit/*.ko
+		"$mods"/*.ko "$mods"/kunit/*.ko "$mods"/ktd_act_test
 	ktd_ktap_tally "$out/kcsan/guest.log" "6.12 KCSAN kernel" \
 		$((${#kt[@]} + $(nkunit "$mods") + 1))
 	sed -n 's/^KCSAN /kcsan: /p' "$out/kcsan/guest.log"
