@@ -142,16 +142,20 @@ ult_row() {
 # pingpong), between two threads or processes over two pipes (ultbench's
 # pipe ping-pong, and perf bench sched pipe), on one CPU and across two.
 # Expected:
-#  - kthread < perf bench thread mode: the same two wake-ups and context
-#    switches, without perf's four system calls and the pipe's locking
-#    and copying;
+#  - on one CPU, kthread < perf bench thread mode: the same two wake-ups
+#    and context switches, without perf's four system calls and the
+#    pipe's locking and copying;
 #  - on one CPU, ultbench's pipe ping-pong within a factor 3 of perf
 #    bench's, same mode: the same operations (write one byte, read it on
 #    the other side); the factor covers ultbench's median against perf's
 #    mean and TCG's noise (1.2x and 2.0x in two runs of the thread mode).
-#    Across CPUs the two are reported, not compared: under TCG on a shared
-#    2-CPU host the cross-CPU pipe figures of the same operation differed
-#    by 4x to 7x between two runs, in either direction.
+#    Across CPUs every figure is reported, not compared: under TCG on a
+#    shared 2-CPU host the cross-CPU figures of the same operation
+#    differed by 4x to 7x between two runs, in either direction (the
+#    kthread against perf bench -T: 590 us < 4480 us in one run,
+#    5505 us > 2260 us in the next, with another guest on the host).
+#    A cross-CPU round trip under TCG times how the host schedules the
+#    two vCPU threads, not the guest kernel.
 test_pingpong_vs_perf_bench() {
 	command -v perf >/dev/null || ktap_skip "no perf (linux-perf)"
 	[ -w $CPU1 ] || ktap_skip "needs CPU 1"
@@ -188,7 +192,6 @@ test_pingpong_vs_perf_bench() {
 		[ -n "$v" ] && [ "$v" -gt 0 ] || ktap_fail "a figure is missing (see above)"
 	done
 	le "$k_same" "$p_ts" "kthread round trip (ns) slower than perf bench -T, same CPU"
-	le "$k_cross" "$p_tc" "kthread round trip (ns) slower than perf bench -T, across CPUs"
 	[ -x /ultbench ] || ktap_skip "no ultbench in this guest (scripts/ult did not build)"
 	for pair in "$u_ts:$p_ts:thread same CPU" "$u_ps:$p_ps:process same CPU"; do
 		u=${pair%%:*} rest=${pair#*:} p=${rest%%:*} what=${rest#*:}

@@ -29,9 +29,12 @@ samples() {
 	kstat wakeup_latency_samples
 }
 
-# now_ms: the monotonic-enough wall clock, in ms
+# now_ms: the time since boot, in ms (/proc/uptime, to 10 ms: the
+# `date` the guest's PATH finds first is busybox's, which has no %N)
 now_ms() {
-	echo $(($(date +%s%N) / 1000000))
+	read -r _up _rest </proc/uptime
+	_cs=${_up#*.}
+	echo $((${_up%.*} * 1000 + ${_cs#0} * 10))
 }
 
 # in_window N BEFORE AFTER WHAT: N events seen by a tool while the module
