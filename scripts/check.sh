@@ -332,10 +332,7 @@ phase_fuzz() {
 	local tfiles
 	step "fuzzing on the debug test kernel: trinity and mutated writes"
 	built "$kobj" "$b12" "6.12"
-	ktd_need trinity
-	# trinity, and what its loader needs (libc, the loader itself)
-	mapfile -t tfiles < <(echo /usr/bin/trinity
-		ldd /usr/bin/trinity | grep -o '/[^ ]*' | sort -u)
+	mapfile -t tfiles < <(ktd_trinity_files)
 	printf '%s\n' "# make check's fuzz: bounded, seed from the clock" \
 		"FUZZ_SYSCALLS=${FUZZ_SYSCALLS:-10000} sh -e /fuzz.sh" >"$out/fuzz-job.sh"
 	ktd_vm_check "fuzz" -t 1200 "$bzimage" "$out/fuzz" "$out/fuzz-job.sh" \

@@ -145,6 +145,14 @@ ktd_guest_bins() {
 	echo "$dir"
 }
 
+# ktd_trinity_files: Debian's trinity and what its loader needs (libc, the
+# loader itself), one path a line, for scripts/jobs/fuzz.sh's guest.
+ktd_trinity_files() {
+	ktd_need trinity
+	echo /usr/bin/trinity
+	ldd /usr/bin/trinity | grep -o '/[^ ]*' | sort -u
+}
+
 # ktd_pack OUT.cpio JOB [FILE...]: a busybox-static initramfs for one guest
 # run. JOB becomes /job.sh, which scripts/guest-init (the guest's /init)
 # runs; the guest library scripts/guest-ktap.sh, which every job may

@@ -37,15 +37,12 @@ syscalls=${SOAK_SYSCALLS:-40000}
 round_timeout=${SOAK_ROUND_TIMEOUT:-1800}
 
 ktd_deps
-ktd_need trinity
 kobj=$("$KTD_TOP/scripts/build-kernel.sh")
 export KTD_KSRC
 KTD_KSRC=$(ktd_kernel_src "$kobj")
 mods=$(ktd_build_cached "$kobj") || ktd_die "module build failed"
 jobs=$KTD_TOP/scripts/jobs
-# trinity, and what its loader needs (libc, the loader itself)
-mapfile -t tfiles < <(echo /usr/bin/trinity
-	ldd /usr/bin/trinity | grep -o '/[^ ]*' | sort -u)
+mapfile -t tfiles < <(ktd_trinity_files)
 out=$KTD_OUT/soak
 rm -rf "$out"
 mkdir -p "$out"
