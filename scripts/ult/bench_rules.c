@@ -26,6 +26,8 @@
 	"Preempting a thread that holds a lock costs the threads waiting for it (seed 001: the kernel may unschedule a thread holding a lock)"
 #define WHY_WINNER \
 	"A seed's winner is the model with the better median; a ratio of 1 is the line between winning and losing"
+#define WHY_TIE \
+	"Run medians of one cell spread by 10% and more between runs on a shared machine (the min..max line under each cell), so a pick within 10% of the best is not beaten by more than the noise"
 #define WHY_FAIR \
 	"One slice per process gives 50%, one per thread 16/17 = 94%; 60% leaves room for noise yet stays far below per-thread sharing"
 #define WHY_LHP \
@@ -240,6 +242,17 @@ const struct claim_rule claim_rules[] = {
 		.why = WHY_WINNER,
 	},
 	{
+		.id = "seed002_winner.tie",
+		.claim =
+			"A row of seed 002's table is a tie, not a loss, when the seed's pick is close to the measured best",
+		.quantity =
+			"the seed's best model's median / the best median (rows where lower is better, such as time or memory: the best / the seed's)",
+		.cmp = RULE_AT_LEAST,
+		.threshold = 0.9,
+		.role = RULE_TEST,
+		.why = WHY_TIE,
+	},
+	{
 		.id = "seed002_cpu.speedup_1to1",
 		.claim = "CPU-bound parallelism: kernel threads win (seed 002)",
 		.quantity = "1:1 speedup of the job on one thread per CPU over one thread",
@@ -352,6 +365,13 @@ bool rule_pass(const struct claim_rule *r, double value)
 		return false;
 	return r->cmp == RULE_AT_LEAST ? value >= r->threshold :
 					 value <= r->threshold;
+}
+
+double rule_closeness(double a, double b)
+{
+	if (!(a > 0) || !(b > 0))
+		return NAN;
+	return a < b ? a / b : b / a;
 }
 
 const char *rule_text(const struct claim_rule *r, char *buf, size_t len)

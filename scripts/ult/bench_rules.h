@@ -74,6 +74,12 @@ extern const int nr_claim_rules;
 /* The rule with this id; dies listing the valid ids if there is none. */
 const struct claim_rule *rule_get(const char *id);
 bool rule_pass(const struct claim_rule *r, double value);
+/*
+ * How close two positive figures are: the smaller over the larger (1:
+ * equal), whichever is better; NaN unless both are positive. What
+ * seed002_winner.tie compares with its threshold.
+ */
+double rule_closeness(double a, double b);
 /* "<quantity> >= <threshold>" */
 const char *rule_text(const struct claim_rule *r, char *buf, size_t len);
 const char *verdict_name(enum verdict v);

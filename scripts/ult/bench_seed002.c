@@ -34,6 +34,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
@@ -652,15 +653,17 @@ static const struct seed_says *says[NROWS_MAX];
 static char io_names[IO_ROWS * MAX_IO_K][2][48];
 static struct scell cells[NROWS_MAX][NSM];
 
-/* The best model of a row, and whether another is within 10% of it. */
-static int winner(int r, int *tie)
+/*
+ * The model with the best median of row r among those in mask (bit per
+ * enum smodel) that were measured; -1 if none was.
+ */
+static int best_of(int r, unsigned int mask)
 {
 	int c, best = -1;
 	double b = 0, v;
 
-	*tie = -1;
 	for (c = 0; c < NSM; c++) {
-		if (!cells[r][c].n || cells[r][c].why[0])
+		if (!(mask & (1U << c)) || !cells[r][c].n || cells[r][c].why[0])
 			continue;
 		v = scell_med(&cells[r][c]);
 		if (best < 0 || (srows[r].higher_better ? v > b : v < b)) {
@@ -668,39 +671,52 @@ static int winner(int r, int *tie)
 			b = v;
 		}
 	}
-	for (c = 0; c < NSM && best >= 0; c++) {
-		if (c == best || !cells[r][c].n || cells[r][c].why[0])
-			continue;
-		v = scell_med(&cells[r][c]);
-		if (srows[r].higher_better ? v >= 0.9 * b : v <= 1.1 * b)
-			*tie = c;
-	}
 	return best;
 }
 
+/*
+ * Each row's measured winner beside the seed's. The seed's pick is its
+ * best model (of the ones it names); where that is not the winner, the
+ * rule seed002_winner.tie decides between "tie" and "DIFFERS" from how
+ * close the two medians are.
+ */
 static void print_winners(int nrows)
 {
+	const struct claim_rule *tie = rule_get("seed002_winner.tie");
 	const char *verdict;
-	int r, w, tie;
+	char text[512];
+	double close;
+	int r, w, pick;
 
-	printf("\nseed 002's winners, measured (best median; \"tie\": another model\n"
-	       "within 10%% of it; DIFFERS: the best is not what the seed names)\n");
+	printf("\nseed 002's winners, measured (best median; \"tie\": the seed's pick\n"
+	       "within %.0f%% of it, rule %s; DIFFERS: the best is not what the seed names)\n",
+	       (1 - tie->threshold) * 100, tie->id);
 	printf("%-34s %-14s %-36s %s\n", "row", "measured", "seed 002 says",
 	       "");
 	for (r = 0; r < nrows; r++) {
-		w = winner(r, &tie);
+		w = best_of(r, ~0U);
 		if (w < 0 || !says[r])
 			continue;
-		if (says[r]->models & (1U << w))
+		pick = best_of(r, says[r]->models);
+		close = pick < 0 ? NAN :
+			rule_closeness(scell_med(&cells[r][pick]),
+				       scell_med(&cells[r][w]));
+		if (pick == w)
 			verdict = "agrees";
-		else if (tie >= 0 && (says[r]->models & (1U << tie)))
-			verdict = "tie (seed's pick within 10%)";
+		else if (rule_pass(tie, close))
+			verdict = "tie";
 		else
 			verdict = "DIFFERS";
-		printf("WINNER %s measured=%s seed=\"%s\" %s\n", srows[r].name,
-		       smodels[w].name, says[r]->words, verdict);
-		printf("  %-32s %-14s %-36s %s\n", srows[r].label,
+		printf("WINNER %s measured=%s seed=\"%s\" %s seed_pick=%s pick_vs_best=%.3g rule=\"%s\" why=\"%s\"\n",
+		       srows[r].name, smodels[w].name, says[r]->words, verdict,
+		       pick < 0 ? "none" : smodels[pick].name, close,
+		       rule_text(tie, text, sizeof(text)), tie->why);
+		printf("  %-32s %-14s %-36s %s", srows[r].label,
 		       smodels[w].label, says[r]->words, verdict);
+		if (pick != w && pick >= 0)
+			printf(" (%s at %.2f of the best)", smodels[pick].label,
+			       close);
+		printf("\n");
 	}
 }
 

@@ -61,5 +61,6 @@ int test_netpoll_many_readers(void);
 /* selftest_rules.c */
 int test_rules_table(void);
 int test_rules_verdicts(void);
+int test_rules_tie(void);
 
 #endif /* ULT_SELFTEST_H */

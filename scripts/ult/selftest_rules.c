@@ -82,3 +82,30 @@ out:
 	fclose(f);
 	return rc;
 }
+
+/*
+ * seed002_winner.tie, the margin by which seed 002's pick may trail the
+ * measured best and still tie: the same answer whichever way a row is
+ * better (throughput up, time down), a tie inside the margin, a loss
+ * outside it, and no tie without a figure.
+ */
+int test_rules_tie(void)
+{
+	const struct claim_rule *tie = rule_get("seed002_winner.tie");
+	double t = tie->threshold;
+
+	if (CHECK_FAILED(t > 0 && t < 1, "threshold %g is not a fraction", t) ||
+	    CHECK_FAILED(rule_closeness(90, 100) == rule_closeness(100, 90),
+			 "the direction of the row changed the answer") ||
+	    CHECK_FAILED(rule_closeness(7, 7) == 1, "equal figures") ||
+	    CHECK_FAILED(rule_pass(tie, rule_closeness(100 * (1 + t) / 2, 100)),
+			 "halfway inside the margin was not a tie") ||
+	    CHECK_FAILED(!rule_pass(tie, rule_closeness(100 * t * t, 100)),
+			 "twice the margin away was a tie") ||
+	    CHECK_FAILED(!rule_pass(tie, rule_closeness(0, 100)),
+			 "no figure was a tie") ||
+	    CHECK_FAILED(!rule_pass(tie, rule_closeness(NAN, 100)),
+			 "NaN was a tie"))
+		return -1;
+	return 0;
+}

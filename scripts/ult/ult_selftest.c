@@ -745,6 +745,7 @@ static const struct {
 	{ "ult_mn_netpoll_500_readers", test_netpoll_many_readers },
 	{ "bench_rules_table_well_formed", test_rules_table },
 	{ "bench_rules_every_verdict", test_rules_verdicts },
+	{ "bench_rules_seed002_tie", test_rules_tie },
 };
 
 /*
