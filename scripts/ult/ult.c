@@ -39,6 +39,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -64,6 +65,7 @@
 #define ULT_POLL_TIMEOUT_MS	1000	/* one idle epoll_wait(); it loops */
 
 bool ult_mn_on;
+int ult_trace_fd = -1;
 
 static enum ult_switch_kind ult_kind;
 static struct ult ult_main;
@@ -183,6 +185,8 @@ static void ult_schedule_locked(void)
 	if (next != self) {
 		ult_cur = next;
 		nswitches++;
+		if (ult_trace_fd >= 0)
+			ult_trace_switch(self->id, next->id);
 		if (ult_kind == ULT_SWITCH_ASM)
 			ult_switch_asm(&self->sp, next->sp);
 		else if (swapcontext(&self->uc, &next->uc))
@@ -210,6 +214,7 @@ int ult_init(enum ult_switch_kind kind)
 		errno = EBUSY;
 		return -1;
 	}
+	ult_trace_start();
 	page_size = sysconf(_SC_PAGESIZE);
 	memset(&ult_main, 0, sizeof(ult_main));
 	ult_main.state = ULT_RUNNABLE;
@@ -226,6 +231,7 @@ int ult_init_mn(int nvp)
 		errno = EBUSY;
 		return -1;
 	}
+	ult_trace_start();
 	return ult_mn_init(nvp);
 }
 
@@ -248,6 +254,71 @@ void ult_fini(void)
 	free(fd_waiters);
 	fd_waiters = NULL;
 	fd_waiters_len = 0;
+}
+
+int ult_trace_start(void)
+{
+	const char *on = getenv("ULT_TRACE");
+
+	if (ult_trace_fd >= 0 || !on || strcmp(on, "1"))
+		return 0;
+	ult_trace_fd = open("/sys/kernel/tracing/trace_marker",
+			    O_WRONLY | O_CLOEXEC);
+	if (ult_trace_fd < 0)
+		ult_trace_fd = open("/sys/kernel/debug/tracing/trace_marker",
+				    O_WRONLY | O_CLOEXEC);
+	return ult_trace_fd < 0 ? -1 : 0;
+}
+
+/* Digits of v (>= -1) at p, backwards; returns the new start. */
+static char *ult_trace_int(char *p, int v)
+{
+	unsigned int u = v < 0 ? -(unsigned int)v : (unsigned int)v;
+
+	do {
+		*--p = '0' + u % 10;
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		*--p = '-';
+	return p;
+}
+
+/*
+ * "ult_switch from=A to=B", written without stdio: a switch may run in
+ * the preemption's signal handler.
+ */
+void ult_trace_switch(int from, int to)
+{
+	char buf[48], *p = buf + sizeof(buf);
+	static const char head[] = "ult_switch from=";
+	static const char mid[] = " to=";
+
+	p = ult_trace_int(p, to);
+	p -= sizeof(mid) - 1;
+	memcpy(p, mid, sizeof(mid) - 1);
+	p = ult_trace_int(p, from);
+	p -= sizeof(head) - 1;
+	memcpy(p, head, sizeof(head) - 1);
+	if (write(ult_trace_fd, p, buf + sizeof(buf) - p) < 0)
+		return;	/* a lost marker only leaves a gap in the picture */
+}
+
+void ult_trace(const char *fmt, ...)
+{
+	char buf[128];
+	va_list ap;
+	int n;
+
+	if (ult_trace_fd < 0)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (n > (int)sizeof(buf) - 1)
+		n = sizeof(buf) - 1;
+	if (n > 0 && write(ult_trace_fd, buf, n) < 0)
+		return;
 }
 
 const char *ult_switch_name(enum ult_switch_kind kind)

@@ -121,6 +121,21 @@ void ult_stack_range(const struct ult *t, char **lo, char **hi);
 /* Context switches done since ult_init() or ult_init_mn(). */
 unsigned long ult_switches(void);
 
+/*
+ * Tracing, for timelines (scripts/timeline.sh -s ult): with ULT_TRACE=1
+ * in the environment, ult_trace_start() opens tracefs's trace_marker once
+ * (ult_init() and ult_init_mn() call it), and from then on every switch
+ * between ULTs writes "ult_switch from=A to=B" there (ids; -1 is a VP's
+ * idle loop), from the kernel thread that switched, so the trace puts
+ * user threads beside the kernel's sched_switch. Without ULT_TRACE no
+ * marker is written: a switch tests one integer. ult_trace_start()
+ * returns -1 if ULT_TRACE=1 but trace_marker cannot be opened.
+ * ult_trace(): a line of the caller's own (say, "ult_name id=3
+ * name=reader"), when tracing is on; not async-signal-safe.
+ */
+int ult_trace_start(void);
+void ult_trace(const char *fmt, ...) __printf(1, 2);
+
 /* What the M:N runtime did since ult_init_mn(); all zero in M:1. */
 struct ult_mn_stats {
 	unsigned long steals;	/* threads moved by idle VPs */

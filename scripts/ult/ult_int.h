@@ -77,6 +77,10 @@ static inline struct ult *wl_pop(struct ult **head, struct ult **tail)
 /* Set while the M:N runtime is in use (ult_init_mn() to ult_fini()). */
 extern bool ult_mn_on;
 
+/* ult.c: trace_marker, open (>= 0) only while tracing was asked for. */
+extern int ult_trace_fd;
+void ult_trace_switch(int from, int to);
+
 /* ult.c: a thread's stack region and its first frame for the asm switch. */
 struct ult *ult_region_new(void);
 void ult_region_free(struct ult *t);

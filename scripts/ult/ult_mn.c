@@ -540,6 +540,9 @@ static void mn_switch(struct ult_kt *kt, struct ult *prev, struct ult *next,
 		next->vp = kt->vp;
 		count_add(&kt->vp->nswitches, 1);
 	}
+	if (ult_trace_fd >= 0)
+		ult_trace_switch(prev == kt->idle ? -1 : prev->id,
+				 next == kt->idle ? -1 : next->id);
 	tsan_switch(next);
 	ult_switch_asm(&prev->sp, next->sp);
 	mn_finish_switch(kt_self());
