@@ -1,8 +1,11 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""Turn a trace of workqueue_demo's scenario into timelines.
+"""Turn a trace of workqueue_demo's scenario, or of another story, into timelines.
 
 usage: scripts/timeline.py TRACE OUTDIR
+       scripts/timeline.py --story STORY [--check] OUTDIR
+
+The second form draws the other stories (see "The other stories" below).
 
 TRACE is the text of /sys/kernel/tracing/trace from a run of
 `echo scenario > /sys/kernel/debug/kthread_demo/bench/run` with the
@@ -230,7 +233,7 @@ def write_config(cfg, comms, oncpu, wakeups, outdir, pid_no, events):
                                               ms(b - t0), it.name))
                 kinds.add(kind)
         # gnuplot warns about a plot with no valid point: one far left
-        for kind in sorted({'run', 'wait', 'sleep', 'queue'} - kinds):
+        for kind in sorted({'run', 'wait', 'sleep', 'queue', 'mark'} - kinds):
             f.write('%s 1 -1000 -1000 none\n' % kind)
     doc = cfg.doc_ns / 1e6
     title = '%s: all done at %.1f ms' % (cfg.name, done / 1e6)
@@ -307,7 +310,459 @@ def write_config(cfg, comms, oncpu, wakeups, outdir, pid_no, events):
                        'tid': 1000000 + cpu, 'args': {'sort_index': 100 + cpu}})
 
 
+# ---- The other stories ---------------------------------------------------
+#
+# scripts/jobs/timeline.sh records each story's panels as OUTDIR/trace-<panel>.txt:
+# the scheduler's switches and wake-ups of the tasks involved, between the
+# trace_marker lines "ktd_story name=<panel>" and "ktd_story end".
+#
+#   pingpong  kthread_demo's pingpong on one CPU (pingpong-same) and across
+#             CPUs (pingpong-cross): one row per thread (ktd/N)
+#   io_stall  the block workload with io_stall=1: ktd/0 never wakes
+#   ult       ult-timeline's blocking demonstration under M:1, 1:1, M:N and
+#             M:N with activations: one row per user-level thread, placed
+#             on its kernel threads by the library's trace_marker lines
+#             ("ult_switch from=A to=B" from the kernel thread that
+#             switched), then one row per kernel thread (not in 1:1, where
+#             they are the same)
+#
+# For each panel, OUTDIR gets <panel>.dat and <panel>.vars as for the
+# scenario (the run bars' item is the CPU, cpuN, so timeline.gnuplot colours
+# them by CPU; "mark" bars bracket the reader's read()), and for the story
+# OUTDIR/<story>.panels (the panels drawn) and OUTDIR/timeline-<story>.json
+# (one process per panel, one track per row). --check prints a PASS or FAIL
+# line for each property the story must show (orderings and overlaps, never
+# times: emulation stretches them) and exits 1 if one failed.
+
+STORIES = {
+    'pingpong': ['pingpong-same', 'pingpong-cross'],
+    'io_stall': ['io_stall'],
+    'ult': ['ult-m1', 'ult-1to1', 'ult-mn', 'ult-mnact'],
+}
+
+TITLES = {
+    'pingpong-same': 'kthread ping-pong, both threads bound to CPU 0 (bind=0): '
+                     'they take turns on it',
+    'pingpong-cross': 'kthread ping-pong across CPUs (bind=spread): each wakes '
+                      'the other on its own CPU',
+    'io_stall': 'block workload, io_stall=1: ktd/0 waits for an I/O that never '
+                'completes, ktd/1 and ktd/2 go on',
+    'ult-m1': 'M:1: the reader\'s read() puts the one kernel thread to sleep, '
+              'and every user thread with it',
+    'ult-1to1': '1:1 (pthreads): the reader sleeps in read(), the kernel runs '
+                'the siblings',
+    'ult-mn': 'M:N on 2 VPs: the reader blocks VP 0\'s kernel thread, idle VP 1 '
+              'runs the siblings',
+    'ult-mnact': 'M:N with scheduler activations (VP 1 busy with a hog): a spare '
+                 'kernel thread takes the blocked VP\'s queue',
+}
+
+MARK = re.compile(r'^(?P<what>ktd_story|ult_\w+)\s*(?P<args>.*)$')
+
+
+class Sched:
+    """The tasks' on-CPU spans, the state each left the CPU in, wake-ups."""
+
+    def __init__(self):
+        self.comms = {}
+        self.spans = {}             # pid -> [[start, end or None, cpu, state]]
+        self.wakeups = {}           # pid -> [ns]
+        self.running = {}           # cpu -> pid
+        self.marks = []             # (ns, pid, what, {field: value})
+        self.lost = False
+
+    def feed(self, path):
+        with open(path, errors='replace') as f:
+            for line in f:
+                if 'LOST' in line:
+                    self.lost = True
+                m = LINE.match(line)
+                if not m:
+                    continue
+                ts, ev, rest, pid = ns(m['ts']), m['event'], m['rest'], int(m['pid'])
+                self.oncpu(ts, int(m['cpu']), pid)
+                if ev == 'sched_switch':
+                    self.switch(ts, int(m['cpu']), rest)
+                elif ev in ('sched_wakeup', 'sched_waking'):
+                    w = WAKEUP.search(rest)
+                    if w:
+                        self.wakeups.setdefault(int(w['pid']), []).append(ts)
+                elif ev == 'tracing_mark_write':
+                    k = MARK.match(rest.strip())
+                    if k:
+                        self.comms.setdefault(pid, m['comm'].strip())
+                        self.marks.append((ts, pid, k['what'],
+                                           dict(FIELD.findall(k['args'])),
+                                           k['args']))
+
+    def oncpu(self, ts, cpu, pid):
+        """
+        Whoever wrote a line was on that CPU then: a task already running
+        when the recording started (or whose switch the filter dropped)
+        gets its span from its first line.
+        """
+        if self.running.get(cpu) == pid:
+            return
+        for p in (self.running.pop(cpu, None), pid):
+            spans = self.spans.get(p)
+            if spans and spans[-1][1] is None:
+                spans[-1][1] = ts
+                spans[-1][3] = '?'
+        self.spans.setdefault(pid, []).append([ts, None, cpu, None])
+        self.running[cpu] = pid
+
+    def switch(self, ts, cpu, rest):
+        s = SWITCH.search(rest)
+        if not s:
+            return
+        prev, nxt = int(s['prev_pid']), int(s['next_pid'])
+        self.comms[prev] = s['prev_comm']
+        self.comms[nxt] = s['next_comm']
+        for p, state in ((prev, s['prev_state']),
+                         (self.running.pop(cpu, None), '?'), (nxt, '?')):
+            spans = self.spans.get(p)
+            if spans and spans[-1][1] is None:
+                spans[-1][1] = ts
+                spans[-1][3] = state
+        self.spans.setdefault(nxt, []).append([ts, None, cpu, None])
+        self.running[cpu] = nxt
+
+    def segments(self, pid, a, b):
+        """
+        The task in [a, b) as (kind, start, end, cpu): run, sleep (off the
+        CPU in a sleeping state, until woken) and wait (preempted, or woken
+        and not on the CPU yet). Nothing before it first ran or after it
+        died.
+        """
+        out, t, state = [], None, None
+        wakeups = self.wakeups.get(pid, [])
+
+        def gap(lo, hi):
+            if lo >= hi or state is None or state[0] in 'XZ?':
+                return
+            if state[0] == 'R':
+                out.append(('wait', lo, hi, None))
+                return
+            woken = [w for w in wakeups if lo <= w < hi]
+            wake = woken[0] if woken else hi
+            out.append(('sleep', lo, wake, None))
+            if wake < hi:
+                out.append(('wait', wake, hi, None))
+
+        for s, e, cpu, st in self.spans.get(pid, []):
+            e = b if e is None else e
+            if e <= a:
+                state = st
+                continue
+            if s >= b:
+                break
+            lo, hi = max(s, a), min(e, b)
+            if t is not None or state is not None:
+                gap(a if t is None else t, lo)
+            out.append(('run', lo, hi, cpu))
+            t, state = hi, st
+        if t is not None or state is not None:
+            gap(a if t is None else t, b)
+        return out
+
+
+def story_window(sched, pids):
+    """From the first time one of the tasks ran to the last."""
+    spans = [sp for p in pids for sp in sched.spans.get(p, [])]
+    end = max((e for _, e, _, _ in spans if e is not None), default=None)
+    return min(s for s, _, _, _ in spans), end
+
+
+class Row:
+    def __init__(self, label, segs):
+        self.label = label
+        self.segs = segs            # (kind, start, end, cpu, kernel pid)
+        self.marks = []             # (start, end, text)
+
+    def cpus(self):
+        return sorted({c for k, _, _, c, _ in self.segs if k == 'run'})
+
+    def runs(self, lo=None, hi=None):
+        """Its on-CPU pieces that overlap (lo, hi)."""
+        return [sg for sg in self.segs if sg[0] == 'run' and
+                (lo is None or (sg[2] > lo and sg[1] < hi))]
+
+
+def kernel_rows(sched, panel):
+    """
+    pingpong, io_stall: one row per demo thread, ktd/N. Ping-pong starts
+    once both threads ran, and after its longest pause if that is a third
+    of the whole: a thread whose partner did not exist yet when it sent
+    its first token waits out a timeout first.
+    """
+    pids = sorted((p for p, c in sched.comms.items() if re.match(r'ktd/\d+$', c)),
+                  key=lambda p: int(sched.comms[p][4:]))
+    if not pids:
+        return None, None
+    a, b = story_window(sched, pids)
+    if panel.startswith('pingpong') and all(sched.spans.get(p) for p in pids):
+        a = max(sched.spans[p][0][0] for p in pids)
+        starts = sorted(sp[0] for p in pids for sp in sched.spans[p] if sp[0] >= a)
+        gaps = [(y - x, y) for x, y in zip(starts, starts[1:])]
+        if gaps and max(gaps)[0] * 3 > starts[-1] - a:
+            a = max(gaps)[1]
+    rows = {}
+    for p in pids:
+        segs = [sg + (p,) for sg in sched.segments(p, a, b)]
+        rows[sched.comms[p]] = Row('%s (%d)' % (sched.comms[p], p), segs)
+    return rows, (a, b)
+
+
+def ult_rows(sched, panel):
+    """ult-*: a row per user thread, then (not 1:1) per kernel thread."""
+    names, cur, t0, t1, reads = {}, {}, None, None, {}
+    for ts, pid, what, f_, args in sched.marks:
+        if what == 'ult_model':
+            if args.startswith('name='):
+                t0 = ts
+            elif args == 'end':
+                t1 = ts
+        elif what == 'ult_name':
+            names[int(f_['id'])] = f_['name']
+        elif what == 'ult_switch':
+            cur.setdefault(pid, []).append((ts, int(f_['to']), int(f_['from'])))
+        elif what == 'ult_read' and 'id' in f_:
+            reads.setdefault(int(f_['id']), []).append(ts)
+    if t0 is None or t1 is None or not cur:
+        return None, None
+    kts = sorted(cur)
+    ksegs = {k: sched.segments(k, t0, t1) for k in kts}
+    rows = {}
+    for uid in sorted(names, key=lambda i: names[i]):
+        firsts = [ts for k in kts for ts, to, _ in cur[k] if to == uid]
+        lasts = [ts for k in kts for ts, _, fr in cur[k] if fr == uid]
+        if not firsts:
+            continue
+        born = min(firsts)
+        # 1:1 threads never switch away; M:1 and M:N ones exit switching
+        died = max(lasts) if lasts and max(lasts) > max(firsts) else t1
+        segs, onit = [], []
+        for k in kts:
+            sw = cur[k]
+            for i, (ts, to, _) in enumerate(sw):
+                if to != uid:
+                    continue
+                end = sw[i + 1][0] if i + 1 < len(sw) else t1
+                onit.append((ts, end))
+                for kind, lo, hi, cpu in ksegs[k]:
+                    lo, hi = max(lo, ts), min(hi, end)
+                    if lo < hi:
+                        segs.append((kind, lo, hi, cpu, k))
+        # runnable, but no kernel thread runs it
+        onit.sort()
+        t = born
+        for lo, hi in onit + [(died, died)]:
+            if lo > t:
+                segs.append(('wait', t, min(lo, died), None, None))
+            t = max(t, hi)
+        segs.sort(key=lambda sg: sg[1])
+        row = Row('%s (ULT %d)' % (names[uid], uid), segs)
+        rd = reads.get(uid, [])
+        if len(rd) >= 2:
+            row.marks.append((rd[0], rd[1], 'read()'))
+        rows[names[uid]] = row
+    if not rows:
+        return None, None
+    # From a little before the first switch to the last user thread's end:
+    # not the runtime's start-up and shutdown
+    first = min(ts for k in kts for ts, _, _ in cur[k])
+    last = max(sg[2] for r in rows.values() for sg in r.segs)
+    t0 = max(t0, first - (last - first) // 20)
+    for r in rows.values():
+        r.segs = [(k_, max(a, t0), b, c, kt) for k_, a, b, c, kt in r.segs if b > t0]
+    if panel != 'ult-1to1':
+        for k in kts:
+            rows['kthread %d' % k] = Row('kernel thread %d' % k,
+                                         [sg + (k,) for sg in sched.segments(k, t0, last)])
+    return rows, (t0, last)
+
+
+def story_checks(panel, rows):
+    """(ok, what) for each property the panel must show."""
+    out = []
+    if panel.startswith('pingpong'):
+        a, b = rows.get('ktd/0'), rows.get('ktd/1')
+        if not a or not b:
+            return [(False, '%s: both threads ran' % panel)]
+        ca, cb = a.cpus(), b.cpus()
+        # who had a CPU, in order of their on-CPU starts; count the turns
+        seq = sorted([(sg[1], 0) for sg in a.runs()] + [(sg[1], 1) for sg in b.runs()])
+        turns = sum(1 for x, y in zip(seq, seq[1:]) if x[1] != y[1])
+        if panel == 'pingpong-same':
+            out.append((len(ca) == 1 and ca == cb,
+                        '%s: both threads ran on one CPU, the same (ktd/0 on %s, '
+                        'ktd/1 on %s)' % (panel, ca, cb)))
+            both = [(x, y) for x in a.runs() for y in b.runs()
+                    if x[1] < y[2] and y[1] < x[2]]
+            out.append((not both, '%s: never on the CPU at the same time '
+                        '(%d overlaps)' % (panel, len(both))))
+        else:
+            out.append((len(ca) == 1 and len(cb) == 1 and ca != cb,
+                        '%s: each thread on a CPU of its own (ktd/0 on %s, '
+                        'ktd/1 on %s)' % (panel, ca, cb)))
+        out.append((turns >= 30, '%s: the threads took turns (%d turns for '
+                    '30 round trips, at least 30)' % (panel, turns)))
+    elif panel == 'io_stall':
+        st = rows.get('ktd/0')
+        sibs = [rows.get('ktd/1'), rows.get('ktd/2')]
+        if not st or None in sibs:
+            return [(False, 'io_stall: ktd/0, ktd/1 and ktd/2 ran')]
+        asleep = [sg for sg in st.segs if sg[0] == 'sleep']
+        if not asleep:
+            return [(False, 'io_stall: ktd/0 went to sleep')]
+        lo = asleep[0][1]
+        later = [sg for sg in st.segs if sg[1] > lo and sg[0] != 'sleep']
+        out.append((not later and asleep[0][2] == st.segs[-1][2],
+                    'io_stall: ktd/0 asleep from its first wait to the end '
+                    '(%d pieces after it)' % len(later)))
+        n = [len(r.runs(lo, st.segs[-1][2])) for r in sibs]
+        out.append((min(n) >= 5, 'io_stall: ktd/1 and ktd/2 ran meanwhile '
+                    '(%d and %d slices, at least 5 each)' % tuple(n)))
+    elif panel.startswith('ult-'):
+        rd = rows.get('reader')
+        sibs = [rows.get('sib1'), rows.get('sib2')]
+        if not rd or None in sibs or not rd.marks:
+            return [(False, '%s: the reader, sib1 and sib2 ran, the read '
+                     'bracketed' % panel)]
+        lo, hi, _ = rd.marks[0]
+        asleep = [sg for sg in rd.segs if sg[0] == 'sleep' and sg[1] < hi and sg[2] > lo]
+        out.append((bool(asleep), '%s: the reader slept in read()' % panel))
+        inside = [len(r.runs(lo, hi)) for r in sibs]
+        if panel == 'ult-m1':
+            out.append((inside == [0, 0], '%s: no sibling ran while the reader '
+                        'was blocked (%d and %d slices)' % (panel, *inside)))
+            before = [len([sg for sg in r.runs() if sg[2] <= lo]) for r in sibs]
+            after = [len([sg for sg in r.runs() if sg[1] >= hi]) for r in sibs]
+            out.append((min(before) > 0 and min(after) > 0,
+                        '%s: the siblings ran before the read and after it '
+                        '(%s slices before, %s after)' % (panel, before, after)))
+        else:
+            out.append((min(inside) > 0, '%s: both siblings ran while the '
+                        'reader was blocked (%d and %d slices)' % (panel, *inside)))
+            if panel != 'ult-1to1':
+                rk = {sg[4] for sg in asleep}
+                other = [len([sg for sg in r.runs(lo, hi) if sg[4] not in rk])
+                         for r in sibs]
+                out.append((min(other) > 0, '%s: on another kernel thread than '
+                            'the reader\'s (%d and %d slices)' % (panel, *other)))
+    return out
+
+
+def write_story(story, outdir, check):
+    events, panels, results = [], [], []
+    for panel in STORIES[story]:
+        path = '%s/trace-%s.txt' % (outdir, panel)
+        try:
+            sched = Sched()
+            sched.feed(path)
+        except FileNotFoundError:
+            continue
+        if panel.startswith('ult-'):
+            rows, win = ult_rows(sched, panel)
+        else:
+            rows, win = kernel_rows(sched, panel)
+        if not rows:
+            results.append((False, '%s: the trace shows its tasks' % panel))
+            continue
+        if sched.lost:
+            results.append((False, '%s: no events lost' % panel))
+        if check:
+            results += story_checks(panel, rows)
+        panels.append(panel)
+        write_panel(panel, rows, win, outdir, len(panels), events)
+    with open('%s/%s.panels' % (outdir, story), 'w') as f:
+        f.write(' '.join(panels) + '\n')
+    with open('%s/timeline-%s.json' % (outdir, story), 'w') as f:
+        json.dump({'traceEvents': events, 'displayTimeUnit': 'ms',
+                   'otherData': {'source': 'kthread-demo timeline story ' + story,
+                                 'time_zero': 'the start of each panel'}},
+                  f, indent=0)
+    if not panels:
+        results.append((False, '%s: no panel could be drawn' % story))
+    return results
+
+
+def write_panel(panel, rows, win, outdir, pid_no, events):
+    t0, t1 = win
+    order = list(rows.values())
+    with open('%s/%s.dat' % (outdir, panel), 'w') as f:
+        f.write('# kind row x0_ms x1_ms item\n')
+        for i, r in enumerate(order):
+            for kind, a, b, cpu, _ in r.segs:
+                item = 'cpu%d' % cpu if cpu is not None else 'none'
+                f.write('%s %d %s %s %s\n' % (kind, i + 1, ms(a - t0), ms(b - t0), item))
+            for a, b, text in r.marks:
+                f.write('mark %d %s %s %s\n' % (i + 1, ms(a - t0), ms(b - t0), text))
+        for kind in ('run', 'wait', 'sleep', 'mark', 'queue'):
+            f.write('%s 1 -1000 -1000 none\n' % kind)
+
+    def label(r):
+        c = r.cpus()
+        return '%s CPU%s' % (r.label, ','.join(map(str, c)) if c else ' -')
+
+    with open('%s/%s.vars' % (outdir, panel), 'w') as f:
+        f.write('title = "%s"\n' % TITLES[panel])
+        f.write('xmax = %.3f\n' % ((t1 - t0) / 1e6 * 1.03))
+        f.write('nrows = %d\n' % len(order))
+        f.write('doc = -1\ndone = -1\nstory = 1\n')
+        f.write('xl = "ms since %s (QEMU TCG)"\n' % (
+            'just before the first switch' if panel.startswith('ult-') else
+            'the first of these slices' if panel.startswith('pingpong') else
+            'the first of these tasks ran'))
+        f.write('set ytics (%s)\n' % ', '.join('"%s" %d' % (label(r), i + 1)
+                                                for i, r in enumerate(order)))
+
+    us = lambda v: round((v - t0) / 1e3, 3)
+    events.append({'ph': 'M', 'name': 'process_name', 'pid': pid_no,
+                   'args': {'name': panel}})
+    events.append({'ph': 'M', 'name': 'process_sort_index', 'pid': pid_no,
+                   'args': {'sort_index': pid_no}})
+    names = {'run': 'on CPU %s', 'sleep': 'asleep', 'wait': 'waiting for the CPU'}
+    for i, r in enumerate(order):
+        tid = i + 1
+        events.append({'ph': 'M', 'name': 'thread_name', 'pid': pid_no,
+                       'tid': tid, 'args': {'name': label(r)}})
+        events.append({'ph': 'M', 'name': 'thread_sort_index', 'pid': pid_no,
+                       'tid': tid, 'args': {'sort_index': tid}})
+        for kind, a, b, cpu, k in r.segs:
+            name = names[kind] % cpu if kind == 'run' else names[kind]
+            if kind == 'wait' and k is None:
+                name = 'ready, no kernel thread runs it'
+            ev = {'ph': 'X', 'cat': kind, 'name': name, 'pid': pid_no,
+                  'tid': tid, 'ts': us(a), 'dur': round(us(b) - us(a), 3)}
+            if k is not None:
+                ev['args'] = {'kernel_pid': k}
+            events.append(ev)
+        for a, b, text in r.marks:
+            events.append({'ph': 'X', 'cat': 'mark', 'name': text, 'pid': pid_no,
+                           'tid': 10000 + tid, 'ts': us(a),
+                           'dur': round(us(b) - us(a), 3)})
+            events.append({'ph': 'M', 'name': 'thread_name', 'pid': pid_no,
+                           'tid': 10000 + tid,
+                           'args': {'name': r.label + ': ' + text}})
+            events.append({'ph': 'M', 'name': 'thread_sort_index', 'pid': pid_no,
+                           'tid': 10000 + tid, 'args': {'sort_index': tid}})
+
+
+def story_main(args):
+    check = '--check' in args
+    args = [a for a in args if a != '--check']
+    if len(args) != 2 or args[0] not in STORIES:
+        sys.exit('usage: timeline.py --story %s [--check] OUTDIR' % '|'.join(STORIES))
+    results = write_story(args[0], args[1], check)
+    for ok, what in results:
+        print('%s  %s' % ('PASS' if ok else 'FAIL', what))
+    sys.exit(0 if all(ok for ok, _ in results) else 1)
+
+
 def main():
+    if len(sys.argv) > 1 and sys.argv[1] == '--story':
+        story_main(sys.argv[2:])
     if len(sys.argv) != 3:
         sys.exit('usage: timeline.py TRACE OUTDIR')
     configs, comms, oncpu, wakeups = parse(sys.argv[1])
