@@ -16,6 +16,11 @@
 #             that no test depends on an earlier one
 #   selftest  proof that a WARN and a failing KUnit case fail a run
 #   ult       the user-level thread library's self-test (host, static)
+#   timeline  the timelines of the other stories (scripts/timeline.sh -s
+#             stories -c, one boot of Debian's kernel): ping-pong takes
+#             turns on one CPU and across two, the stalled kthread sleeps
+#             while its siblings run, M:1's siblings stop while a user
+#             thread blocks and 1:1's, M:N's and activations' do not
 #   dkms      make install/uninstall and a DKMS add, build, install,
 #             remove cycle against Debian's 6.1 headers (nothing loaded)
 #   torture   load/unload cycles, reconfiguration races, CPU hotplug, the
@@ -52,11 +57,11 @@ clean_build() {
 }
 
 phases=("$@")
-[ ${#phases[@]} -gt 0 ] || phases=(static debug distro selftest ult dkms torture fuzz kcsan icount)
+[ ${#phases[@]} -gt 0 ] || phases=(static debug distro selftest ult timeline dkms torture fuzz kcsan icount)
 for p in "${phases[@]}"; do
 	case $p in
-	static | debug | distro | selftest | ult | dkms | torture | fuzz | kcsan | icount | kunit) ;;
-	*) ktd_die "unknown phase '$p' (static, debug, distro, selftest, ult, dkms, torture, fuzz, kcsan, icount, kunit)" ;;
+	static | debug | distro | selftest | ult | timeline | dkms | torture | fuzz | kcsan | icount | kunit) ;;
+	*) ktd_die "unknown phase '$p' (static, debug, distro, selftest, ult, timeline, dkms, torture, fuzz, kcsan, icount, kunit)" ;;
 	esac
 done
 
@@ -269,6 +274,26 @@ phase_ult() {
 	else
 		ktd_fail "ultbench build (see $out/ult-build.log)"
 	fi
+}
+
+# What each story's trace must show: timeline.sh -c prints a PASS or
+# FAIL line per property.
+phase_timeline() {
+	local line failed=0
+	step "timelines of the other stories on Debian's $distro kernel, checked"
+	while IFS= read -r line; do
+		case $line in
+		"PASS  "*) ktd_pass "timeline: ${line#PASS  }" ;;
+		"FAIL  "*) ktd_fail "timeline: ${line#FAIL  }"; failed=1 ;;
+		"KTD-TL-RC 0") ;;
+		"KTD-TL-RC "*)
+			[ $failed = 1 ] ||
+				ktd_fail "timeline: scripts/timeline.sh -s stories -c failed (logs in $out/timeline)"
+			;;
+		*) printf '      %s\n' "$line" ;;
+		esac
+	done < <(rc=0; KTD_OUT=$out "$KTD_TOP/scripts/timeline.sh" -s stories -c 2>&1 || rc=$?
+		echo "KTD-TL-RC $rc")
 }
 
 phase_dkms() {
