@@ -1136,6 +1136,7 @@ struct wqd_submitter {
 	struct task_struct *task;	/* our reference */
 	struct wqd_cell *cell;
 	unsigned int first, last;	/* items [first, last) */
+	unsigned int cpu;		/* where it was placed */
 };
 
 /* How one benchmark drives one mechanism. */
@@ -1183,6 +1184,30 @@ static void wqd_sub_wait(struct wqd_set *set, struct completion *c)
 			return;
 }
 
+/*
+ * Queue @it from @cpu, the CPU its submitter was bound to, or refuse.
+ * Placing a submitter under cpus_read_lock() keeps its CPU until it is
+ * woken, but not for the whole run: when that CPU goes offline, the
+ * scheduler moves the thread to another one without a word, and what it
+ * queues from there lands in that CPU's pool. The results would then
+ * describe a placement that did not happen, so -EBUSY ends the run.
+ */
+static int wqd_queue_on(struct wqd_item *it, unsigned long delay,
+			unsigned int cpu)
+{
+	unsigned int now;
+	int err;
+
+	migrate_disable();
+	now = raw_smp_processor_id();
+	err = now == cpu ? wqd_item_queue(it, delay) : -EBUSY;
+	migrate_enable();
+	if (now != cpu)
+		pr_warn_ratelimited("submitter for CPU %u runs on CPU %u: CPU %u went offline during the run\n",
+				    cpu, now, cpu);
+	return err;
+}
+
 static int wqd_submit_fn(void *data)
 {
 	struct wqd_submitter *sub = data;
@@ -1197,7 +1222,7 @@ static int wqd_submit_fn(void *data)
 	for (i = sub->first; i < sub->last && !READ_ONCE(set->abort); i++) {
 		struct wqd_item *it = &set->items[i];
 
-		err = wqd_item_queue(it, load->delay);
+		err = wqd_queue_on(it, load->delay, sub->cpu);
 		if (err) {
 			cmpxchg(&set->error, 0, err);
 			wqd_set_abort(set);
@@ -1274,18 +1299,20 @@ static int wqd_cell_run(struct wqd_cell *cell, unsigned int mi,
 	/*
 	 * Place and start the submitters with CPU hotplug held off: a CPU
 	 * that went offline between cpumask_local_spread() and the wake-up
-	 * would leave its submitter unbound without a word.
+	 * would leave its submitter unbound without a word. A CPU that goes
+	 * offline later is caught by wqd_queue_on().
 	 */
 	cpus_read_lock();
 	for (s = 0; s < load->submitters; s++) {
 		struct wqd_submitter *sub = &cell->sub[s];
-		unsigned int cpu = cpumask_local_spread(s, NUMA_NO_NODE);
 		struct task_struct *t;
 
 		sub->cell = cell;
 		sub->first = min(s * per, load->nr);
 		sub->last = min(sub->first + per, load->nr);
-		t = kthread_create_on_cpu(wqd_submit_fn, sub, cpu, "wqd-sub/%u");
+		sub->cpu = cpumask_local_spread(s, NUMA_NO_NODE);
+		t = kthread_create_on_cpu(wqd_submit_fn, sub, sub->cpu,
+					  "wqd-sub/%u");
 		if (IS_ERR(t)) {
 			err = PTR_ERR(t);
 			break;
@@ -1541,7 +1568,7 @@ struct wqd_scen {
 	struct wqd_item *items[WQD_SCEN_WARM];	/* in queueing order */
 	unsigned int nr;
 	struct task_struct *sub;	/* the submitter, our reference */
-	int cpu;			/* the submitter's */
+	unsigned int cpu;		/* the submitter's */
 	u64 t0;				/* ns, just before the first queueing */
 };
 
@@ -1567,7 +1594,7 @@ static int wqd_scen_submit_fn(void *data)
 
 		if (READ_ONCE(it->set->abort))
 			break;
-		err = wqd_item_queue(it, 0);
+		err = wqd_queue_on(it, 0, sc->cpu);
 		if (err) {
 			cmpxchg(&it->set->error, 0, err);
 			wqd_scen_abort(sc);

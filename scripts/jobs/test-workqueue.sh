@@ -142,7 +142,56 @@ test_rmmod_during_run_leaves_nothing() {
 	rmmod kthread_demo
 }
 
+# Issue 10, item 15: a CPU going offline under a bound submitter must not
+# leave it queueing from another CPU without a word. Throughput runs queue
+# from wqd-sub/0 and wqd-sub/1 while CPU 1 goes off and on; the trace
+# records every item wqd-sub/1 queued from a CPU other than 1 (there must
+# be none) and every time the scheduler moved it off CPU 1 (the test goes
+# on until that happened at least once, or SKIPs). A run a move cut short
+# must end "failed" with -EBUSY (-16), never "done" with the items queued
+# elsewhere.
+test_cpu_offline_under_a_submitter() {
+	[ -w $CPU1 ] || ktap_skip "no CPU 1 hotplug in this guest"
+	q=$EV/ktd_work_queued
+	m=$TR/events/sched/sched_migrate_task
+	[ -d $q ] && [ -d $m ] || ktap_skip "no tracefs events"
+	echo wq_percpu >$B/mechanisms
+	echo 10000 >$B/tput_items
+	echo 2 >$B/submitters
+	echo 'comm == "wqd-sub/1" && CPU != 1' >$q/filter
+	echo 'comm == "wqd-sub/1" && orig_cpu == 1' >$m/filter
+	echo >$TR/trace
+	no_other_cpu sh -c "echo 1 >$q/enable && echo 1 >$m/enable"
+	runs=0 done=0 busy=0 moved=0
+	end=$(($(date +%s) + 90))
+	while [ "$moved" = 0 ] && [ "$(date +%s)" -lt $end ]; do
+		echo throughput >$B/run
+		runs=$((runs + 1))
+		while [ "$(bench_state)" = running ]; do
+			echo 0 >$CPU1
+			sleep 0.0$((RANDOM % 5))
+			echo 1 >$CPU1
+			sleep 0.0$((RANDOM % 5))
+		done
+		err=$(sed -n 's/^error: //p' $B/status)
+		case "$(bench_state) $err" in
+		"done 0") done=$((done + 1)) ;;
+		"failed -16") busy=$((busy + 1)) ;;
+		*) ktap_fail "run $runs ended: $(bench_state), error $err" ;;
+		esac
+		moved=$(grep -c 'sched_migrate_task:' $TR/trace || true)
+	done
+	no_other_cpu sh -c "echo 0 >$q/enable && echo 0 >$m/enable"
+	echo 0 >$q/filter
+	echo 0 >$m/filter
+	wrong=$(grep -c 'ktd_work_queued:' $TR/trace || true)
+	echo "    # $runs runs: $done done, $busy failed with -EBUSY; wqd-sub/1 moved off CPU 1 $moved times, queued $wrong items from elsewhere"
+	[ "$wrong" = 0 ] || grep -m 3 'ktd_work_queued:' $TR/trace | sed 's/^/    # /'
+	expect_eq "$wrong" 0 "items wqd-sub/1 queued from another CPU"
+	[ "$moved" != 0 ] || ktap_skip "CPU 1 never went offline under wqd-sub/1 in $runs runs"
+}
+
 ktap_run workqueue_demo_debugfs test_load test_bad_input_changes_nothing \
 	test_params_accept_good_input \
 	test_second_start_is_busy_and_stop_ends_it test_tiny_sweep_completes \
-	test_rmmod_during_run_leaves_nothing
+	test_rmmod_during_run_leaves_nothing test_cpu_offline_under_a_submitter
