@@ -1603,30 +1603,45 @@ static int mn_np_wait(int fd)
 /*
  * ult_read() for M:N: try without blocking (RWF_NOWAIT, as in M:1), else
  * park on the netpoller if it runs, or wait for the fd in poll() as a
- * bracketed system call. Files without RWF_NOWAIT get a bracketed read().
+ * bracketed system call. Files without RWF_NOWAIT (on Debian's 6.1
+ * kernel, pipes and sockets too) are polled first, as M:1's
+ * ult_read_polled() does, and read() only once readable: a read() that
+ * blocked would hold its VP, and every thread queued there, until data
+ * came.
  */
 ssize_t ult_mn_read(int fd, void *buf, size_t count)
 {
 	struct iovec iov = { .iov_base = buf, .iov_len = count };
 	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	bool nowait = true;
 	ssize_t n;
 	int err;
 
 	for (;;) {
-		n = preadv2(fd, &iov, 1, -1, RWF_NOWAIT);
-		if (n >= 0)
-			return n;
-		err = mn_errno();
-		if (err == EINTR)
-			continue;
-		if (err == EOPNOTSUPP) {
-			ult_syscall_enter();
-			n = read(fd, buf, count);
-			ult_syscall_exit();
-			return n;
+		if (nowait) {
+			n = preadv2(fd, &iov, 1, -1, RWF_NOWAIT);
+			if (n >= 0)
+				return n;
+			err = mn_errno();
+			if (err == EINTR)
+				continue;
+			if (err == EOPNOTSUPP) {
+				nowait = false;
+				continue;
+			}
+			if (err != EAGAIN)
+				return -1;
+		} else {
+			n = poll(&pfd, 1, 0);
+			if (n < 0 && mn_errno() == EINTR)
+				continue;
+			if (n) {	/* readable, or an error read() reports */
+				ult_syscall_enter();
+				n = read(fd, buf, count);
+				ult_syscall_exit();
+				return n;
+			}
 		}
-		if (err != EAGAIN)
-			return -1;
 		if (__atomic_load_n(&mn.np_on, __ATOMIC_ACQUIRE) &&
 		    !kt_self()->cur->kt && kt_self()->vp && !mn_np_wait(fd))
 			continue;
