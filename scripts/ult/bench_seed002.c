@@ -134,9 +134,11 @@ static void io_send(int fd, struct io_shared *sh)
 }
 
 /*
- * The client, a process of its own: one request on every connection
- * (the warm-up: every server thread has run once), "w" up, wait for "g",
- * then window requests in flight on random idle connections for ms.
+ * The client, a process of its own: wait for "s" (every server thread
+ * exists: creating them is not serving, and under TCG a hundred forks
+ * take seconds), one request on every connection (the warm-up: every
+ * server thread has run once), "w" up, wait for "g", then window
+ * requests in flight on random idle connections for ms.
  */
 static void io_client(int window, int ms, int up, int down,
 		      struct io_shared *sh)
@@ -152,6 +154,8 @@ static void io_client(int window, int ms, int up, int down,
 	ep = epoll_create1(0);
 	if (ep < 0 || !busy)
 		die("client: %s", strerror(errno));
+	if (read(down, &c, 1) != 1)
+		die("client: control pipe: %s", strerror(errno));
 	for (i = 0; i < io.k; i++) {
 		ev[0].events = EPOLLIN;
 		ev[0].data.u32 = i;
@@ -395,6 +399,8 @@ static void io_once(enum smodel m, int k, int window, long work,
 		_exit(0);
 	}
 	close(pass[1]);
+	close(up[1]);		/* so the client's exit ends our read */
+	close(down[0]);
 	io_make_pairs(pass[0]);
 	close(pass[0]);
 	rss0 = rss_bytes(getpid());
@@ -418,8 +424,19 @@ static void io_once(enum smodel m, int k, int window, long work,
 		for (i = 0; i < k; i++)
 			shutdown(io.fd[i][0], SHUT_RDWR);
 	} else {
-		if (o->read(up[0], &c, 1) != 1)
+		if (write(down[1], "s", 1) != 1)
 			die("I/O benchmark: control pipe: %s", strerror(errno));
+		if (o->read(up[0], &c, 1) != 1) {
+			/* the client gave up in the warm-up */
+			wait_child(client);
+			client = 0;
+			snprintf(res->why, sizeof(res->why), "%s",
+				 sh->why[0] ? sh->why :
+				 "the client exited in the warm-up");
+			for (i = 0; i < k; i++)
+				shutdown(io.fd[i][0], SHUT_RDWR);
+			goto join;
+		}
 		res->mem = (double)(rss_bytes(getpid()) - rss0) / k;
 		res->kstack = (double)(kernel_stack_bytes() - ks0) / k;
 		if (m == SM_PROC) {
@@ -430,10 +447,12 @@ static void io_once(enum smodel m, int k, int window, long work,
 		if (write(down[1], "g", 1) != 1)
 			die("I/O benchmark: control pipe: %s", strerror(errno));
 	}
+join:
 	for (i = 0; i < nsp; i++)
 		o->join(h[i]);
 	o->fini();
-	wait_child(client);
+	if (client)
+		wait_child(client);
 	if (!res->why[0] && sh->why[0])
 		snprintf(res->why, sizeof(res->why), "%s", sh->why);
 	if (!res->why[0] && sh->elapsed > 0) {
@@ -444,8 +463,6 @@ static void io_once(enum smodel m, int k, int window, long work,
 	for (i = 0; i < k; i++)
 		close(io.fd[i][0]);
 	close(up[0]);
-	close(up[1]);
-	close(down[0]);
 	close(down[1]);
 	munmap(sh, sizeof(*sh));
 	free(io.fd);
@@ -783,6 +800,12 @@ void bench_seed002(void)
 	cpu_set_t all, one;
 	char (*nm)[48];
 
+	/*
+	 * A peer that has gone (a client that gave up on a stalled model)
+	 * must end a server with EPIPE, and the cell with its why, not
+	 * kill ultbench with SIGPIPE.
+	 */
+	signal(SIGPIPE, SIG_IGN);
 	if (ncpu < 2)
 		ncpu = 2;
 	if (ncpu > MAX_THREADS)
