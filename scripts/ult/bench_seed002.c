@@ -724,8 +724,9 @@ static void print_winners(int nrows)
 			verdict = "tie";
 		else
 			verdict = "DIFFERS";
-		printf("WINNER %s measured=%s seed=\"%s\" %s seed_pick=%s pick_vs_best=%.3g rule=\"%s\" why=\"%s\"\n",
-		       srows[r].name, smodels[w].name, says[r]->words, verdict,
+		printf("WINNER %s measured=%s seed=\"%s\" %s",
+		       srows[r].name, smodels[w].name, says[r]->words, verdict);
+		printf(" seed_pick=%s pick_vs_best=%.3g rule=\"%s\" why=\"%s\"\n",
 		       pick < 0 ? "none" : smodels[pick].name, close,
 		       rule_text(tie, text, sizeof(text)), tie->why);
 		printf("  %-32s %-14s %-36s %s", srows[r].label,
