@@ -261,7 +261,7 @@ const char *sfmt(char *buf, size_t len, double v, const char *unit)
 
 /* ---- the table ------------------------------------------------------------ */
 
-#define LABEL_W	30
+#define LABEL_W	32	/* the longest label, "autogroup off, same sess., k=16", and a space */
 #define CELL_W	22
 
 static void line_out(const char *label, char (*cells)[48], int ncols)
