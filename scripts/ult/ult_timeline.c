@@ -3,8 +3,9 @@
  * ult-timeline: the blocking demonstration of the threading models, made
  * to be traced (scripts/timeline.sh -s ult). A reader and two siblings:
  * the siblings compute in small steps; the reader takes a few steps, then
- * read()s a pipe a helper process fills only after BLOCK_MS, then takes a
- * few more; the siblings stop a few steps after it is done.
+ * read()s a pipe that a helper process fills BLOCK_MS after the reader
+ * said it would read, then takes a few more; the siblings stop a few
+ * steps after it is done.
  *
  *   m1     M:1: the read blocks the one kernel thread, so every sibling
  *          stops until it returns;
@@ -48,7 +49,33 @@ struct task {
 	bool yield;
 	bool hog;		/* mnact: keeps VP 1 busy until the end */
 	int fd;			/* the reader's pipe, or -1 */
+	int go;			/* the reader: tells the helper to start */
 };
+
+/*
+ * The helper: once it reads a byte from go[0], it waits ms and writes a
+ * byte to data[1]. *data[0] and *go[1] are ours.
+ */
+static pid_t start_helper(int data[2], int go[2], int ms)
+{
+	pid_t pid;
+	char c;
+
+	if (pipe(data) || pipe(go))
+		die("pipe: %s", strerror(errno));
+	pid = fork_child();
+	if (pid == 0) {
+		close(data[0]);
+		close(go[1]);
+		if (read(go[0], &c, 1) != 1)
+			_exit(1);
+		sleep_ms(ms);
+		_exit(write(data[1], "x", 1) == 1 ? 0 : 1);
+	}
+	close(data[1]);
+	close(go[0]);
+	return pid;
+}
 
 static int reader_done;		/* the read returned */
 static int all_done;		/* the reader took its last steps */
@@ -79,6 +106,8 @@ static void *task_run(void *arg)
 		for (i = 0; i < STEPS_BEFORE; i++)
 			x = step(t, x);
 		ult_trace("ult_read begin id=%d", id);
+		if (write(t->go, "g", 1) != 1)
+			die("write: %s", strerror(errno));
 		ult_syscall_enter();
 		n = read(t->fd, buf, sizeof(buf));
 		ult_syscall_exit();
@@ -107,7 +136,7 @@ int main(int argc, char **argv)
 		{ .name = "ult-reader" },
 		{ .name = "ult-hog", .fd = -1, .hog = true },
 	};
-	int ntasks = 3, block_ms = 60, pipefd[2], i;
+	int ntasks = 3, block_ms = 60, pipefd[2], go[2], i;
 	struct ult *u[ARRAY_SIZE(tasks)];
 	pthread_t p[ARRAY_SIZE(tasks)];
 	pid_t helper;
@@ -126,8 +155,9 @@ int main(int argc, char **argv)
 	if (ult_trace_start())
 		die("ULT_TRACE=1, but trace_marker: %s", strerror(errno));
 	ult_trace("ult_model name=%s", model_name[model]);
-	helper = start_writer(pipefd, block_ms, "x");
+	helper = start_helper(pipefd, go, block_ms);
 	tasks[2].fd = pipefd[0];
+	tasks[2].go = go[1];
 	if (model == MN_ACT)
 		ntasks = 4;
 	if (model == ONE_TO_ONE) {
@@ -161,7 +191,9 @@ int main(int argc, char **argv)
 	ult_fini();
 out:
 	close(pipefd[0]);
-	wait_child(helper);
+	close(go[1]);
+	if (wait_child(helper))
+		die("the helper failed");
 	ult_trace("ult_model end");
 	printf("done %s\n", model_name[model]);
 	return 0;
