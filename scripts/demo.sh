@@ -42,6 +42,7 @@ else
 fi
 ktd_log "demo done: module loaded, shown and unloaded cleanly (kernel log: $out/vm/console.log)"
 # The same machine drawn over time: the workqueue documentation's example
-# on each workqueue flavour, as pictures and a Perfetto trace.
-ktd_log "timelines: the cmwq example of Documentation/core-api/workqueue.rst (a second boot, about 30 s)"
-"$KTD_TOP/scripts/timeline.sh"
+# on each workqueue flavour, kthread ping-pong, a blocked kthread and the
+# user-level thread models, as pictures and Perfetto traces.
+ktd_log "timelines: the cmwq example of Documentation/core-api/workqueue.rst, ping-pong, io_stall, the thread models (a second boot, about 45 s)"
+"$KTD_TOP/scripts/timeline.sh" -s all

@@ -14,7 +14,7 @@
 # thin bar while it sleeps. A triangle marks its queueing, and a dashed
 # line runs from there to the start of its handler. The dotted vertical
 # line is the documentation's "all done at", the red one the measured.
-# Several configurations share one time axis.
+# Several configurations share one time axis; story panels have their own.
 
 set terminal pngcairo size 1100,400 noenhanced font ",10"
 set output out
@@ -62,7 +62,8 @@ do for [i = 1:n] {
 	set origin 0, y
 	set size 1, h
 	set title title offset 0,-0.6
-	set xrange [-1:(n > 1 ? xall : xmax)]
+	# the scenario's panels share one time axis; each story panel has its own
+	set xrange [(exists("story") ? 0 : -1):(n > 1 && !exists("story") ? xall : xmax)]
 	set yrange [nrows + 0.7:0.3]
 	unset arrow
 	unset label

@@ -351,8 +351,8 @@ TITLES = {
               'and every user thread with it',
     'ult-1to1': '1:1 (pthreads): the reader sleeps in read(), the kernel runs '
                 'the siblings',
-    'ult-mn': 'M:N on 2 VPs: the reader blocks VP 0\'s kernel thread, idle VP 1 '
-              'runs the siblings',
+    'ult-mn': 'M:N on 2 VPs: the reader blocks VP 0\'s kernel thread; VP 1 runs '
+              'the siblings it stole, one still queued on VP 0 waits',
     'ult-mnact': 'M:N with scheduler activations (VP 1 busy with a hog): a spare '
                  'kernel thread takes the blocked VP\'s queue',
 }
@@ -490,10 +490,11 @@ class Row:
 
 def kernel_rows(sched, panel):
     """
-    pingpong, io_stall: one row per demo thread, ktd/N. Ping-pong starts
-    once both threads ran, and after its longest pause if that is a third
-    of the whole: a thread whose partner did not exist yet when it sent
-    its first token waits out a timeout first.
+    pingpong, io_stall: one row per demo thread, ktd/N. Ping-pong is cut to
+    the round trips: from when both threads ran, without a pause that
+    takes a third of the whole at either end (a thread whose partner did
+    not exist yet when it sent its first token waits out a timeout; done,
+    the threads wait to be stopped).
     """
     pids = sorted((p for p, c in sched.comms.items() if re.match(r'ktd/\d+$', c)),
                   key=lambda p: int(sched.comms[p][4:]))
@@ -501,11 +502,17 @@ def kernel_rows(sched, panel):
         return None, None
     a, b = story_window(sched, pids)
     if panel.startswith('pingpong') and all(sched.spans.get(p) for p in pids):
-        a = max(sched.spans[p][0][0] for p in pids)
-        starts = sorted(sp[0] for p in pids for sp in sched.spans[p] if sp[0] >= a)
-        gaps = [(y - x, y) for x, y in zip(starts, starts[1:])]
-        if gaps and max(gaps)[0] * 3 > starts[-1] - a:
-            a = max(gaps)[1]
+        first = max(sched.spans[p][0][0] for p in pids)
+        starts = sorted(sp[0] for p in pids for sp in sched.spans[p] if sp[0] >= first)
+        for _ in range(4):
+            gaps = [(y - x, i) for i, (x, y) in enumerate(zip(starts, starts[1:]))]
+            if not gaps or max(gaps)[0] * 3 <= starts[-1] - starts[0]:
+                break
+            i = max(gaps)[1]
+            starts = starts[i + 1:] if i < len(gaps) // 2 else starts[:i + 1]
+        a = starts[0]
+        b = max(e for p in pids for s_, e, _, _ in sched.spans[p]
+                if s_ <= starts[-1] and e is not None)
     rows = {}
     for p in pids:
         segs = [sg + (p,) for sg in sched.segments(p, a, b)]
@@ -641,10 +648,19 @@ def story_checks(panel, rows):
             out.append((min(before) > 0 and min(after) > 0,
                         '%s: the siblings ran before the read and after it '
                         '(%s slices before, %s after)' % (panel, before, after)))
+        elif panel == 'ult-mn':
+            # only an idle VP steals: a sibling still queued behind the
+            # reader on VP 0 when VP 1 got busy waits for the read
+            rk = {sg[4] for sg in asleep}
+            other = [len([sg for sg in r.runs(lo, hi) if sg[4] not in rk])
+                     for r in sibs]
+            out.append((max(other) > 0, '%s: a sibling ran while the reader was '
+                        'blocked, on another kernel thread (%d and %d slices)'
+                        % (panel, *other)))
         else:
             out.append((min(inside) > 0, '%s: both siblings ran while the '
                         'reader was blocked (%d and %d slices)' % (panel, *inside)))
-            if panel != 'ult-1to1':
+            if panel == 'ult-mnact':
                 rk = {sg[4] for sg in asleep}
                 other = [len([sg for sg in r.runs(lo, hi) if sg[4] not in rk])
                          for r in sibs]

@@ -16,7 +16,9 @@
 #         stories   pingpong,io_stall,ult (one boot, about a minute)
 #         all       all of them
 #   -c  check what each story other than the scenario must show (a PASS or
-#       FAIL line each; exits 1 if one failed): make check's timeline phase
+#       FAIL line each; exits 1 if one failed): make check's timeline phase.
+#       Without the scenario, a failed check gets a second boot and only
+#       that one counts (a host that stalls the guest can upset a run)
 #   -u  the scenario's unit in us (bench/scen_unit_us): w0 burns one unit,
 #       sleeps two, burns one; w1 and w2 burn one, sleep two. Default 5000,
 #       the documentation's 5 ms.
@@ -93,7 +95,7 @@ boot() {
 	} >"$out/timeline.params"
 	files+=("$out/timeline.params")
 
-	ktd_log "booting Debian $distro in QEMU (TCG, 2 vCPUs; about 30 s, a minute more for pingpong, io_stall and ult) for: $stories, traced"
+	ktd_log "booting Debian $distro in QEMU (TCG, 2 vCPUs; about 30 s for the scenario, 15 s for the other stories) for: $stories, traced"
 	vm_ok=1
 	ktd_vm -t 600 "/boot/vmlinuz-$distro" "$out/vm" "$KTD_TOP/scripts/jobs/timeline.sh" \
 		"${files[@]}" || vm_ok=0
@@ -161,21 +163,44 @@ EOF
 fi
 
 # The other stories: a picture and a Perfetto file each; with -c, what
-# each must show, checked (PASS/FAIL lines).
-failed=0
+# each must show, checked (PASS/FAIL lines in $out/checks.txt).
+draw_stories() {
+	local st panels args
+	failed=0
+	: >"$out/checks.txt"
+	for st in pingpong io_stall ult; do
+		has $st || continue
+		args=(--story "$st")
+		[ $check = 0 ] || args+=(--check)
+		python3 "$KTD_TOP/scripts/timeline.py" "${args[@]}" "$out" >>"$out/checks.txt" ||
+			failed=1
+		read -r -a panels <"$out/$st.panels"
+		[ ${#panels[@]} -eq 0 ] || draw "$out/timeline-$st.png" "${panels[@]}"
+	done
+}
+
+draw_stories
+# A host that stalls the guest for long enough (other guests, builds) can
+# upset a run, as it can the scenario's guest test: a failed check gets a
+# second boot, and only what that one shows counts.
+if [ $failed = 1 ] && [ $check = 1 ] && [ $redraw = 0 ] && ! has scenario; then
+	ktd_log "a check failed (below); recording the stories again in a new boot, the first run kept in $out.1"
+	sed 's/^/  first run: /' "$out/checks.txt" >&2
+	rm -rf "$out.1"
+	mv "$out" "$out.1"
+	boot
+	draw_stories
+fi
+cat "$out/checks.txt"
 for st in pingpong io_stall ult; do
 	has $st || continue
-	args=(--story "$st")
-	[ $check = 0 ] || args+=(--check)
-	python3 "$KTD_TOP/scripts/timeline.py" "${args[@]}" "$out" || failed=1
-	read -r -a panels <"$out/$st.panels"
-	[ ${#panels[@]} -eq 0 ] || draw "$out/timeline-$st.png" "${panels[@]}"
 	echo "  $st ($(sed -n 's/^kernel: //p' "$out/env"), QEMU TCG): $out/timeline-$st.png," \
 		"Perfetto: $out/timeline-$st.json"
 done
 if ! has pingpong || ! has io_stall || ! has ult; then
 	echo "The other stories (kthread ping-pong, a blocked kthread, the user-level"
-	echo "thread models), in one more boot of about a minute:"
+	echo "thread models): scripts/results/{pingpong,io_stall,ult}-timeline.png from"
+	echo "an earlier run; to draw them here (a boot of about 40 s):"
 	echo "  scripts/timeline.sh -s stories"
 fi
 exit $failed
