@@ -101,13 +101,27 @@ test_perf_record_script() {
 	in_window "$n" "$b" "$a" "perf script kthread_demo:ktd_latency"
 }
 
-# The guide's one-liner, stopped with SIGINT (Ctrl-C) after RECIPE_SECS:
-# bpftrace then prints the map, one histogram per workload.
+# bpftrace_for_a_while: the guide's one-liner, stopped with SIGINT
+# (Ctrl-C) RECIPE_SECS after it says it has attached; bpftrace then
+# prints the map, one histogram per workload. It compiles the program
+# with LLVM first: seconds under TCG, more than 20 s on a busy host (a
+# fixed 20 s bound once stopped it before it attached, with no output).
+bpftrace_for_a_while() {
+	bpftrace -e \
+		'tracepoint:kthread_demo:ktd_latency { @[str(args->workload)] = hist(args->ns); }' \
+		>/tmp/bt.txt 2>&1 &
+	_bt=$!
+	# attached, or gone (an error: its output says why)
+	wait_secs 300 eval 'grep -q "^Attaching" /tmp/bt.txt || ! kill -0 $_bt 2>/dev/null' ||
+		echo "    # bpftrace had not attached after 300 s"
+	sleep "$RECIPE_SECS"
+	kill -INT $_bt 2>/dev/null || true
+	wait $_bt || true
+}
+
 test_bpftrace_hist() {
 	command -v bpftrace >/dev/null || ktap_skip "no bpftrace"
-	no_other_cpu timeout -s INT "$((RECIPE_SECS + 15))" bpftrace -e \
-		'tracepoint:kthread_demo:ktd_latency { @[str(args->workload)] = hist(args->ns); }' \
-		>/tmp/bt.txt 2>&1 || true
+	no_other_cpu bpftrace_for_a_while
 	show /tmp/bt.txt 12
 	grep -q '^@\[sleep\]:' /tmp/bt.txt || ktap_fail "no histogram for the sleep workload"
 	n=$(awk '/^\[/ && /\|/ { s += $(NF - 1) } END { print s + 0 }' /tmp/bt.txt)
