@@ -74,23 +74,24 @@ ct_pct() {
 #
 #  agree (judged): 2/3 <= kthread p50 / cyclictest p50 <= 3/2. The two
 #    measure the same hrtimer wake-up on the same CPU, so they agree;
-#    within 2/3..3/2 because TCG moves one side's p50 by up to 40%
-#    against the other's within a round (0.86 to 1.40 in 14 rounds over
-#    two boots). A module that measured from the wrong base, in the wrong
-#    unit or missed wake-ups would be off by the period (1000 us against
-#    about 150 us) or by orders of magnitude.
+#    within 2/3..3/2 because TCG moves one side's p50 by up to 44%
+#    against the other's within a round (ratios 0.86 to 1.44, median
+#    1.10, in 19 rounds over three boots on a busy host). A module that
+#    measured from the wrong base, in the wrong unit or missed wake-ups
+#    would be off by the period (1000 us against about 150 us) or by
+#    orders of magnitude.
 #  no later (reported, not judged): kthread p50 <= cyclictest p50 x 1.125
 #    + 1 us (the module's 12.5% log-linear buckets, cyclictest's 1 us).
 #    The issue expects it: the user thread also returns to user space and
 #    reads the clock there. Under TCG it does not hold: the kthread's p50
-#    was the later one in 11 of 14 rounds over two boots (by a median of
-#    14%, up to 40%), and also in 6 of 6 rounds measured with an exact
-#    1 us histogram of the module's ktd_latency events (hist trigger), so
-#    the module's bucketed percentile is not the cause. The return to
-#    user space costs a few hundred guest instructions, less than a
-#    microsecond of emulation, far below the tens of microseconds of
-#    host noise each round sees; what makes the kthread later under TCG
-#    was not found. On a real test VM it is worth judging.
+#    was the later one in 15 of those 19 rounds, beyond the margin in 9.
+#    In one of the boots the kthread's side came from an exact 1 us
+#    histogram of the module's ktd_latency events (hist trigger) and was
+#    later in 6 of 6 rounds, so the module's bucketed percentile is not
+#    the cause. What makes the kthread later under TCG was not found;
+#    the user thread's extra return to user space is lost in the host's
+#    noise, tens of microseconds a round. On a real test VM it is worth
+#    judging.
 #
 # The rule for each, over the rounds: HOLDS if at least 4/5 of the
 # rounds hold (one noisy round can neither make nor break it), FAILS if
