@@ -14,6 +14,10 @@
 #   distro    the guest tests on Debian's own 6.1 kernel, jobs and the
 #             tests in each in reverse order (ktd.order=reverse), to prove
 #             that no test depends on an earlier one
+#   debian    the Debian guest (scripts/debian-test.sh, make debian-test):
+#             the user guide's tool recipes (trace-cmd, perf, bpftrace) and
+#             the modules' figures against cyclictest, perf bench and
+#             perf kwork, on Debian's userland and 6.1 kernel, one boot
 #   selftest  proof that a WARN and a failing KUnit case fail a run
 #   ult       the user-level thread library's self-test (host, static)
 #   timeline  the timelines of the other stories (scripts/timeline.sh -s
@@ -57,11 +61,11 @@ clean_build() {
 }
 
 phases=("$@")
-[ ${#phases[@]} -gt 0 ] || phases=(static debug distro selftest ult timeline dkms torture fuzz kcsan icount)
+[ ${#phases[@]} -gt 0 ] || phases=(static debug distro debian selftest ult timeline dkms torture fuzz kcsan icount)
 for p in "${phases[@]}"; do
 	case $p in
-	static | debug | distro | selftest | ult | timeline | dkms | torture | fuzz | kcsan | icount | kunit) ;;
-	*) ktd_die "unknown phase '$p' (static, debug, distro, selftest, ult, timeline, dkms, torture, fuzz, kcsan, icount, kunit)" ;;
+	static | debug | distro | debian | selftest | ult | timeline | dkms | torture | fuzz | kcsan | icount | kunit) ;;
+	*) ktd_die "unknown phase '$p' (static, debug, distro, debian, selftest, ult, timeline, dkms, torture, fuzz, kcsan, icount, kunit)" ;;
 	esac
 done
 
@@ -216,6 +220,26 @@ phase_distro() {
 	guest_tests "Debian $distro" "/boot/vmlinuz-$distro" "$out/distro" "$b61" \
 		ktd.order=reverse
 	mapfile -t gtests < <(printf '%s\n' "${gtests[@]}" | tac)
+}
+
+# The Debian guest: scripts/debian-test.sh counts its boot and every case
+# (kunit.py parse) itself and ends with "N passed, N failed"; those
+# counts, and its skips, are added to ours. Logs in $KTD_OUT/debian-test.
+phase_debian() {
+	local log=$out/debian-test.log p f s
+	step "the Debian guest: tool recipes and comparisons with the standard tools"
+	"$KTD_TOP/scripts/debian-test.sh" >"$log" 2>&1 || true
+	grep -v '^[0-9]* passed, [0-9]* failed$' "$log" | grep -v '^(.* skipped: ' || true
+	if read -r p f < <(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' "$log" |
+		tail -n 1) && [ -n "$p" ]; then
+		s=$(sed -n 's/^(\([0-9]*\) skipped: .*/\1/p' "$log" | tail -n 1)
+		KTD_PASSED=$((KTD_PASSED + p)) KTD_FAILED=$((KTD_FAILED + f))
+		KTD_SKIPPED=$((KTD_SKIPPED + ${s:-0}))
+		echo "debian-test: $p passed, $f failed, ${s:-0} skipped"
+	else
+		ktd_fail "debian-test: no final count (see $log)"
+		tail -n 20 "$log" | ktd_indent
+	fi
 }
 
 # A run that must fail: judged clean, or failed for another reason than
