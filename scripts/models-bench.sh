@@ -49,8 +49,9 @@ HOST_ARGS="--seed-runs 5 --timeout 900"
 # cell, fewer samples, processes for K <= 100 only. 2 GiB, because 1 GiB
 # gives a threads-max of 7589: 10000 pthreads could not start.
 GUEST_KS=10,100,1000,10000
+GUEST_RUNS=3
 GUEST_MEM=2G
-GUEST_ARGS="--samples 30 --block-reps 3 --sync-reps 5 --seed-runs 3 --io-k $GUEST_KS --io-ms 200 --io-proc-max 100 --timeout 1500"
+GUEST_ARGS="--samples 30 --block-reps 3 --sync-reps 5 --seed-runs $GUEST_RUNS --io-k $GUEST_KS --io-ms 200 --io-proc-max 100 --timeout 1500"
 VM_TIMEOUT=1800
 
 out=$KTD_OUT/models
@@ -104,7 +105,7 @@ run_guest() {
 		header "Debian's $distro kernel in QEMU $(qemu-system-x86_64 --version |
 			sed -n '1s/.*version \([^ ]*\).*/\1/p') TCG, 2 vCPUs, $GUEST_MEM, busybox userland" \
 			"$GUEST_ARGS"
-		echo "# Cut down for TCG: 3 runs a cell, 30 samples, processes serve at most 100"
+		echo "# Cut down for TCG: $GUEST_RUNS runs a cell, 30 samples, processes serve at most 100"
 		echo "# connections; K = $GUEST_KS. 2 GiB, since 1 GiB's threads-max (7589) is"
 		echo "# below 10000 pthreads."
 		echo "# The guest (env section of its log):"
