@@ -19,7 +19,8 @@
 #             the modules' figures against cyclictest, perf bench and
 #             perf kwork, on Debian's userland and 6.1 kernel, one boot
 #   selftest  proof that a WARN and a failing KUnit case fail a run
-#   ult       the user-level thread library's self-test (host, static)
+#   ult       the user-level thread library's self-test (host, static), and
+#             the README's quotes of scripts/results (scripts/readme-quotes.py)
 #   timeline  the timelines of the other stories (scripts/timeline.sh -s
 #             stories -c, one boot of Debian's kernel): ping-pong takes
 #             turns on one CPU and across two, the stalled kthread sleeps
@@ -297,6 +298,14 @@ phase_ult() {
 		ktd_ktap_tally "$out/ult.log" "host" 1
 	else
 		ktd_fail "ultbench build (see $out/ult-build.log)"
+	fi
+	# The README's measured thread-model figures are copied, not typed:
+	# each quoted block is in its results file, line for line.
+	if q_out=$(python3 "$KTD_TOP/scripts/readme-quotes.py" "$KTD_TOP/README.md" 2>&1); then
+		ktd_pass "README quotes scripts/results verbatim ($(grep -c '^ok' <<<"$q_out") blocks)"
+	else
+		ktd_fail "README quotes that are not in their results file"
+		grep -v '^ok' <<<"$q_out" | ktd_indent || true
 	fi
 }
 
