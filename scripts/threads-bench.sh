@@ -36,7 +36,9 @@ esac
 # ultbench is cut down because TCG is slow.
 RUNS=5				# independent runs of everything
 HOST_ULT_ARGS="--samples 100 --runs $RUNS"
-HOST_MODELS_ARGS="--seed-runs 5"	# sync, seed 002, fairness, lock holders
+# sync, seed 002, fairness, lock holders; ultbench's default 120 s
+# watchdog killed a run at load 6 per CPU
+HOST_MODELS_ARGS="--seed-runs 5 --timeout 900"
 GUEST_ULT_ARGS="--samples 30 --block-reps 3 --par-reps 3 --work 4194304 --runs $RUNS --timeout 600"
 WQ_MECH=wq_percpu		# the workqueue column: alloc_workqueue(0)
 CREATE_RUNS=$RUNS		# workqueue_demo create runs
