@@ -10,9 +10,12 @@
  *   m1     M:1: the read blocks the one kernel thread, so every sibling
  *          stops until it returns;
  *   1to1   pthreads: the kernel runs the siblings meanwhile;
- *   mn     M:N on 2 VPs, everyone queued on VP 0: the read (bracketed
- *          by ult_syscall_enter()/exit()) blocks VP 0's kernel thread,
- *          and idle VP 1 steals the siblings.
+ *   mn     M:N on 2 VPs with the monitor (Go's sysmon: 20 us, up to
+ *          10 ms), everyone queued on VP 0: the read (bracketed by
+ *          ult_syscall_enter()/exit()) blocks VP 0's kernel thread; VP 1
+ *          runs what it stole, and the monitor hands VP 0's queue to a
+ *          spare kernel thread. (Without the monitor, a sibling still on
+ *          VP 0 waits for the read once VP 1 is busy or asleep.)
  *   mnact  mn with scheduler activations (ktd_activations.ko loaded):
  *          VP 1 kept busy by a hog, so nobody steals; the kernel tells
  *          the runtime at once that VP 0 blocked, and a spare kernel
@@ -173,6 +176,8 @@ int main(int argc, char **argv)
 	}
 	if (model == M1 ? ult_init(ULT_SWITCH_ASM) : ult_init_mn(2))
 		die("cannot start the runtime: %s", strerror(errno));
+	if (model == MN && ult_monitor_start(20, 10000))
+		die("ult_monitor_start: %s", strerror(errno));
 	if (model == MN_ACT && ult_activations_start())
 		die("ult_activations_start: %s", strerror(errno));
 	for (i = ntasks - 1; i >= 0; i--) {
@@ -186,6 +191,8 @@ int main(int argc, char **argv)
 	}
 	for (i = 0; i < ntasks; i++)
 		ult_join(u[i]);
+	if (model == MN)
+		ult_monitor_stop();
 	if (model == MN_ACT)
 		ult_activations_stop();
 	ult_fini();
