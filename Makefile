@@ -6,8 +6,9 @@
 #   make demo [VM=debian] boot Debian's 6.1 kernel in QEMU and show the module;
 #                         VM=debian: on a Debian userland, with the trace tools
 #   make debian-test      the trace tool recipes and the comparisons against
-#                         cyclictest, perf bench and the workqueue tracepoints,
-#                         in the Debian guest
+#                         cyclictest, perf bench, the workqueue tracepoints
+#                         and perf kwork, in the Debian guest (make check's
+#                         debian phase)
 #   make check            run every test; ends with "N passed, N failed"
 #   make kunit            only the KUnit suites, in the debug test kernel
 #   make guest-test JOB=test-sysfs [T="test_bind test_priority"] [KERNEL=debug]

@@ -3,8 +3,9 @@
 # The Debian guest's tests, in one boot of Debian's 6.1 kernel on the
 # Debian userland (scripts/debian-image.sh): every tool recipe of the
 # user guide (trace-cmd, perf, bpftrace) and the modules' measurements
-# against cyclictest, perf bench sched pipe and the workqueue tracepoints.
-# Ends with "N passed, N failed".
+# against cyclictest, perf bench sched pipe, the workqueue tracepoints
+# and perf kwork. Ends with "N passed, N failed"; make check's debian
+# phase adds those counts to its own.
 #
 # usage: scripts/debian-test.sh [-f cpio|ext4] [-t SECONDS] [JOB...]
 #
