@@ -19,6 +19,9 @@
 #    user-level figure of its row, and the spread between runs under it.
 #    Then each claim, HOLDS, FAILS, UNSTABLE or INCONCLUSIVE, decided by
 #    the rules table of scripts/ult/bench_rules.c, quoted on its lines.
+#    Last, each verdict against the last run's on this machine (the
+#    results file this run replaces): REPEAT lines, UNSTABLE where a
+#    decided verdict changed.
 #
 # Writes $KTD_OUT/threads/: table.txt (what is printed), rows.csv (every
 # figure with its spread), threads.png, and the raw logs (host/, vm/,
@@ -381,6 +384,40 @@ print_ws() {
 	awk '/^working-set sweep/ { on = 1 } on && /^$/ { exit } on' "$out/host/ultbench.txt"
 }
 
+# The verdicts against the last run's (the results file this run replaces):
+# a decided verdict that comes out otherwise now is UNSTABLE across runs.
+print_repeat() {
+	local prev=$out/prev-table.txt
+	echo
+	echo "Repeated: each claim against the last run (scripts/results/threads-table.txt"
+	echo "before this one); a verdict that changed is UNSTABLE across runs"
+	if [ ! -s "$prev" ]; then
+		echo "  no earlier run on this machine"
+		return 0
+	fi
+	echo "  last run: $(head -1 "$prev")"
+	awk '
+		FNR == 1 { f++ }
+		$1 != "CLAIM" { next }
+		f == 1 { last[$2] = $3; next }
+		!($2 in now) { now[$2] = $3; order[++n] = $2 }
+		END {
+			for (i = 1; i <= n; i++) {
+				id = order[i]
+				l = (id in last) ? last[id] : "-"
+				if (l == "-")
+					how = "new"
+				else if (l == "INCONCLUSIVE" || now[id] == "INCONCLUSIVE")
+					how = "not comparable (undecided)"
+				else if (l == now[id])
+					how = "repeats"
+				else
+					how = "DIFFERS: UNSTABLE across runs"
+				printf "REPEAT %s %s last=%s %s\n", id, now[id], l, how
+			}
+		}' "$prev" "$out/table.txt"
+}
+
 # ---- plot ------------------------------------------------------------------------
 
 # threads.dat: per column, create and same-CPU switch, host and guest, in us.
@@ -415,6 +452,11 @@ main() {
 	distro=$(ktd_distro_kver)
 	rm -rf "$out"
 	mkdir -p "$out"
+	# the last run's table, for print_repeat, if it ran on this machine
+	if grep -qF "host:  $("$("$KTD_TOP/scripts/ult-bench.sh" --build-only)" --platform |
+		sed 's/ kernel=.*//')" "$KTD_TOP/scripts/results/threads-table.txt" 2>/dev/null; then
+		cp "$KTD_TOP/scripts/results/threads-table.txt" "$out/prev-table.txt"
+	fi
 
 	# The host's PLATFORM line holds the load average before the runs:
 	# above 0.5 per CPU, every verdict is INCONCLUSIVE.
@@ -446,6 +488,7 @@ main() {
 		cat "$KTD_OUT/activations/table.txt" 2>/dev/null ||
 			echo "Scheduler activations: not measured (see $out/activations.log)"
 	} >"$out/table.txt"
+	print_repeat >>"$out/table.txt"
 	plot
 	cat "$out/table.txt"
 	echo
