@@ -99,16 +99,29 @@ ktd_build() {
 # neither the sources nor the kernel's Module.symvers change; kept in
 # $KTD_CACHE/modules/, a build that failed is not kept.
 ktd_build_cached() {
-	local kdir=$1 key dir
+	local kdir=$1 key dir lock
 	key=$( { echo "$kdir"; sha256sum "$kdir/Module.symvers" 2>/dev/null
 		cd "$KTD_TOP" && git ls-files -co --exclude-standard -z -- \
 			Kbuild VERSION '*.c' '*.h' 'kunit/*' 'scripts/selftest/*' |
 			xargs -0 sha256sum; } | sha256sum | cut -c1-16)
 	dir=$KTD_CACHE/modules/$key
 	if [ ! -f "$dir/.complete" ]; then
-		ktd_build "$kdir" "$dir" ||
-			{ ktd_log "module build failed, see $dir/build.log"; return 1; }
-		touch "$dir/.complete"
+		# One build per key at a time: two callers (make check's
+		# background fault sweeps and its other jobs, say) building the
+		# same key removed each other's tree. The second one waits here,
+		# then finds the build complete.
+		mkdir -p "$KTD_CACHE/modules"
+		exec {lock}>"$KTD_CACHE/modules/.$key.lock"
+		flock "$lock"
+		if [ ! -f "$dir/.complete" ]; then
+			if ! ktd_build "$kdir" "$dir"; then
+				exec {lock}>&-
+				ktd_log "module build failed, see $dir/build.log"
+				return 1
+			fi
+			touch "$dir/.complete"
+		fi
+		exec {lock}>&-
 	fi
 	# Keep the ten newest builds (their names are hex keys).
 	# shellcheck disable=SC2012
