@@ -299,14 +299,17 @@ phase_ult() {
 	else
 		ktd_fail "ultbench build (see $out/ult-build.log)"
 	fi
-	# The README's measured thread-model figures are copied, not typed:
-	# each quoted block is in its results file, line for line.
-	if q_out=$(python3 "$KTD_TOP/scripts/readme-quotes.py" "$KTD_TOP/README.md" 2>&1); then
-		ktd_pass "README quotes scripts/results verbatim ($(grep -c '^ok' <<<"$q_out") blocks)"
-	else
-		ktd_fail "README quotes that are not in their results file"
-		grep -v '^ok' <<<"$q_out" | ktd_indent || true
-	fi
+	# The READMEs' measured figures are copied, not typed: each quoted
+	# block is in its results file, line for line.
+	local readme
+	for readme in README.md scripts/results/README.md; do
+		if q_out=$(python3 "$KTD_TOP/scripts/readme-quotes.py" "$KTD_TOP/$readme" 2>&1); then
+			ktd_pass "$readme quotes scripts/results verbatim ($(grep -c '^ok' <<<"$q_out") blocks)"
+		else
+			ktd_fail "$readme quotes that are not in their results file"
+			grep -v '^ok' <<<"$q_out" | ktd_indent || true
+		fi
+	done
 }
 
 # What each story's trace must show: timeline.sh -c prints a PASS or
