@@ -105,7 +105,7 @@ demo:
 	VM=$(VM) scripts/demo.sh
 
 debian-test:
-	scripts/debian-test.sh
+	scripts/debian-test.sh -w
 .PHONY: debian-test
 
 check:

@@ -7,8 +7,11 @@
 # and perf kwork. Ends with "N passed, N failed"; make check's debian
 # phase adds those counts to its own.
 #
-# usage: scripts/debian-test.sh [-f cpio|ext4] [-t SECONDS] [JOB...]
+# usage: scripts/debian-test.sh [-w] [-f cpio|ext4] [-t SECONDS] [JOB...]
 #
+#   -w    also write the comparisons, under their platform line and the
+#         date, to scripts/results/debian-compare.txt (make debian-test
+#         does; make check does not touch the checkout)
 #   -f    boot the image as a disk (ext4, the default: it boots faster
 #         under TCG, see README.md) or as an initramfs (cpio)
 #   -t    time bound for the boot (default 1200)
@@ -22,10 +25,11 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-usage="usage: $0 [-f cpio|ext4] [-t SECONDS] [JOB...]"
-format=ext4 timeout_s=1200
-while getopts "f:t:h" opt; do
+usage="usage: $0 [-w] [-f cpio|ext4] [-t SECONDS] [JOB...]"
+format=ext4 timeout_s=1200 write=0
+while getopts "wf:t:h" opt; do
 	case $opt in
+	w) write=1 ;;
 	f) format=$OPTARG ;;
 	t) timeout_s=$OPTARG ;;
 	h) echo "$usage"; exit 0 ;;
@@ -103,14 +107,23 @@ fi
 } >"$out/job.sh"
 ktd_log "ready in $((SECONDS - t0)) s; booting Debian $distro on the Debian image ($format) in QEMU (TCG, 2 vCPUs; a few minutes)"
 
-t1=$SECONDS
+t1=$SECONDS load0=$(cut -d" " -f1-3 /proc/loadavg)
 ktd_vm_check "Debian guest ($format)" -t "$timeout_s" -r "$img/rootfs.$format" \
 	"/boot/vmlinuz-$distro" "$out/vm" "$out/job.sh" "${files[@]}"
 ktd_ktap_tally -v "$out/vm/guest.log" "debian" "${#jobs[@]}"
 
 if grep -q '^KTD-CMP ' "$out/vm/guest.log"; then
 	echo
-	echo "Comparisons ($(platform), guest: QEMU TCG, emulated, 2 vCPUs, Debian $distro; boot $((SECONDS - t1)) s):"
+	head="Comparisons ($(platform), load average $load0 before the boot; guest: QEMU TCG, emulated, 2 vCPUs, Debian $distro; boot $((SECONDS - t1)) s):"
+	echo "$head"
 	sed -n 's/^KTD-CMP //p' "$out/vm/guest.log" | tee "$out/compare.txt" | sed 's/^/  /'
+	if [ $write = 1 ]; then
+		{
+			echo "Debian guest: the modules against the standard tools; scripts/debian-test.sh, $(date -u '+%Y-%m-%d %H:%M UTC')"
+			echo "$head"
+			sed 's/^/  /' "$out/compare.txt"
+		} >"$KTD_TOP/scripts/results/debian-compare.txt"
+		echo "Written to scripts/results/debian-compare.txt"
+	fi
 fi
 ktd_summary "tests that could not run in this guest"
