@@ -146,6 +146,16 @@ def clip(spans, a, b):
     return out
 
 
+def sleep_then_wait(out, wakeups, lo, hi):
+    """Off the CPU from lo to hi: asleep until the first wake-up in it,
+    then runnable, waiting for the CPU (segments appended to out)."""
+    woken = [w for w in wakeups if lo <= w < hi]
+    wake = woken[0] if woken else hi
+    out.append(('sleep', lo, wake, None))
+    if wake < hi:
+        out.append(('wait', wake, hi, None))
+
+
 def segments(it, spans, wakeups, free):
     """
     An item as (kind, start, end, cpu) pieces: run (on the CPU), wait (its
@@ -159,11 +169,7 @@ def segments(it, spans, wakeups, free):
         if kind == 'burn':
             out.append(('wait', lo, hi, None))
             return
-        woken = [w for w in wakeups if lo <= w < hi]
-        wake = woken[0] if woken else hi
-        out.append(('sleep', lo, wake, None))
-        if wake < hi:
-            out.append(('wait', wake, hi, None))
+        sleep_then_wait(out, wakeups, lo, hi)
 
     # Woken for it (the worker's last wake-up since the queueing, and
     # since its previous item, if any: @free), and waiting for the CPU
@@ -443,11 +449,7 @@ class Sched:
             if state[0] == 'R':
                 out.append(('wait', lo, hi, None))
                 return
-            woken = [w for w in wakeups if lo <= w < hi]
-            wake = woken[0] if woken else hi
-            out.append(('sleep', lo, wake, None))
-            if wake < hi:
-                out.append(('wait', wake, hi, None))
+            sleep_then_wait(out, wakeups, lo, hi)
 
         for s, e, cpu, st in self.spans.get(pid, []):
             e = b if e is None else e
