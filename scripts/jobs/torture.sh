@@ -23,6 +23,7 @@ echo 0 >$T/cycles
 echo 0 >$T/hotplug
 echo 0 >$T/freezes
 echo 0 >$T/sweeps_cut
+echo 0 >$T/sweeps_ebusy
 
 WQD=
 [ -e /workqueue_demo.ko ] && WQD=1
@@ -232,14 +233,40 @@ test_cpu_hotplug_bound() {
 		expect_eq "$n" 3 "threads parked with cpu1 offline"
 		echo 1 >$ONLINE
 		count hotplug
+		# keep per-CPU work in flight for the next rounds: a sweep
+		# that ended is started again. One may end with -EBUSY, as
+		# the ABI says, when CPU 1 went offline under its submitter
+		if [ -n "$WQD" ]; then
+			case $(bench_state) in
+			done) echo sweep >$BENCH/run ;;
+			failed)
+				sweep_ended_by_hotplug "round $i"
+				count sweeps_ebusy
+				echo sweep >$BENCH/run
+				;;
+			esac
+		fi
 		i=$((i + 1))
 	done
 	expect_eq "$(awk 'NR > 1 { print $5 }' $DBG/threads | sort -u)" run \
 		"threads after $HOTPLUG offline/online rounds"
 	if [ -n "$WQD" ]; then
-		bench_wait done 60
+		wait_secs 60 eval '[ "$(bench_state)" != running ]' ||
+			ktap_fail "sweep still running 60 s after the last hotplug"
+		[ "$(bench_state)" = done ] ||
+			sweep_ended_by_hotplug "after the last round"
 	fi
 	unload
+}
+
+# sweep_ended_by_hotplug WHEN: a sweep that did not end "done" must have
+# ended the one way CPU hotplug may end it: "failed", error -16, with the
+# kernel log naming the CPU that went offline under its submitter.
+sweep_ended_by_hotplug() {
+	expect_eq "$(bench_state)/$(awk '$1 == "error:" { print $2 }' $BENCH/status)" \
+		failed/-16 "sweep's end $1 (state/error)"
+	dmesg | grep -q 'submitter for CPU 1 runs on CPU .*: CPU 1 went offline' ||
+		ktap_fail "sweep failed $1 without the kernel log line naming CPU 1"
 }
 
 test_freezer_cycles() {
@@ -367,4 +394,4 @@ ktap_run kthread_demo_torture test_load_unload_cycles \
 	test_reconfiguration_races test_rmmod_during_sweep test_cpu_hotplug_bound test_freezer_cycles \
 	test_hostile_input
 read -r tried rej acc <$T/hostile 2>/dev/null || tried=0 rej=0 acc=0
-echo "TORTURE cycles=$(cat $T/cycles) racing_writes_accepted=$(cat $T/race_ok 2>/dev/null || echo 0) hostile_writes=$tried rejected=$rej accepted=$acc sweeps_cut_by_rmmod=$(cat $T/sweeps_cut) hotplug_transitions=$(cat $T/hotplug) freezer_cycles=$(cat $T/freezes)"
+echo "TORTURE cycles=$(cat $T/cycles) racing_writes_accepted=$(cat $T/race_ok 2>/dev/null || echo 0) hostile_writes=$tried rejected=$rej accepted=$acc sweeps_cut_by_rmmod=$(cat $T/sweeps_cut) sweeps_ended_by_hotplug=$(cat $T/sweeps_ebusy) hotplug_transitions=$(cat $T/hotplug) freezer_cycles=$(cat $T/freezes)"
