@@ -7,7 +7,8 @@
 #                         VM=debian: on a Debian userland, with the trace tools
 #   make debian-test      the trace tool recipes and the comparisons against
 #                         cyclictest, perf bench, the workqueue tracepoints
-#                         and perf kwork, in the Debian guest (make check's
+#                         and perf kwork, in the Debian guest, then the
+#                         sleep comparison under -icount (make check's
 #                         debian phase)
 #   make check            run every test; ends with "N passed, N failed"
 #   make kunit            only the KUnit suites, in the debug test kernel
@@ -105,7 +106,7 @@ demo:
 	VM=$(VM) scripts/demo.sh
 
 debian-test:
-	scripts/debian-test.sh -w
+	scripts/debian-test.sh -w; rc=$$?; scripts/debian-test.sh -i -w && exit $$rc
 .PHONY: debian-test
 
 check:

@@ -225,22 +225,28 @@ phase_distro() {
 
 # The Debian guest: scripts/debian-test.sh counts its boot and every case
 # (kunit.py parse) itself and ends with "N passed, N failed"; those
-# counts, and its skips, are added to ours. Logs in $KTD_OUT/debian-test.
+# counts, and its skips, are added to ours. Two boots: the tool recipes
+# and comparisons under TCG, then the sleep comparison again under
+# -icount (-i), where it is judged in executed instructions. Logs in
+# $KTD_OUT/debian-test and $KTD_OUT/debian-test-icount.
 phase_debian() {
-	local log=$out/debian-test.log p f s
+	local log p f s mode
 	step "the Debian guest: tool recipes and comparisons with the standard tools"
-	"$KTD_TOP/scripts/debian-test.sh" >"$log" 2>&1 || true
-	grep -v '^[0-9]* passed, [0-9]* failed$' "$log" | grep -v '^(.* skipped: ' || true
-	if read -r p f < <(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' "$log" |
-		tail -n 1) && [ -n "$p" ]; then
-		s=$(sed -n 's/^(\([0-9]*\) skipped: .*/\1/p' "$log" | tail -n 1)
-		KTD_PASSED=$((KTD_PASSED + p)) KTD_FAILED=$((KTD_FAILED + f))
-		KTD_SKIPPED=$((KTD_SKIPPED + ${s:-0}))
-		echo "debian-test: $p passed, $f failed, ${s:-0} skipped"
-	else
-		ktd_fail "debian-test: no final count (see $log)"
-		tail -n 20 "$log" | ktd_indent
-	fi
+	for mode in "" -i; do
+		log=$out/debian-test${mode:+-icount}.log
+		"$KTD_TOP/scripts/debian-test.sh" $mode >"$log" 2>&1 || true
+		grep -v '^[0-9]* passed, [0-9]* failed$' "$log" | grep -v '^(.* skipped: ' || true
+		if read -r p f < <(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' "$log" |
+			tail -n 1) && [ -n "$p" ]; then
+			s=$(sed -n 's/^(\([0-9]*\) skipped: .*/\1/p' "$log" | tail -n 1)
+			KTD_PASSED=$((KTD_PASSED + p)) KTD_FAILED=$((KTD_FAILED + f))
+			KTD_SKIPPED=$((KTD_SKIPPED + ${s:-0}))
+			echo "debian-test${mode:+ $mode}: $p passed, $f failed, ${s:-0} skipped"
+		else
+			ktd_fail "debian-test${mode:+ $mode}: no final count (see $log)"
+			tail -n 20 "$log" | ktd_indent
+		fi
+	done
 }
 
 # A run that must fail: judged clean, or failed for another reason than

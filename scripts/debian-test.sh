@@ -7,8 +7,13 @@
 # and perf kwork. Ends with "N passed, N failed"; make check's debian
 # phase adds those counts to its own.
 #
-# usage: scripts/debian-test.sh [-w] [-f cpio|ext4] [-t SECONDS] [JOB...]
+# usage: scripts/debian-test.sh [-w] [-i] [-f cpio|ext4] [-t SECONDS] [JOB...]
 #
+#   -i    deterministic mode instead: QEMU -icount shift=0,sleep=off, one
+#         vCPU, and only the sleep comparison against cyclictest, where
+#         guest time counts executed instructions and the host's load
+#         cannot starve a wake-up (see scripts/jobs/debian-compare.sh);
+#         with -w it writes scripts/results/debian-compare-icount.txt
 #   -w    also write the comparisons, under their platform line and the
 #         date, to scripts/results/debian-compare.txt (make debian-test
 #         does; make check does not touch the checkout)
@@ -25,11 +30,12 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-usage="usage: $0 [-w] [-f cpio|ext4] [-t SECONDS] [JOB...]"
-format=ext4 timeout_s=1200 write=0
-while getopts "wf:t:h" opt; do
+usage="usage: $0 [-w] [-i] [-f cpio|ext4] [-t SECONDS] [JOB...]"
+format=ext4 timeout_s=1200 write=0 icount=0
+while getopts "wif:t:h" opt; do
 	case $opt in
 	w) write=1 ;;
+	i) icount=1 ;;
 	f) format=$OPTARG ;;
 	t) timeout_s=$OPTARG ;;
 	h) echo "$usage"; exit 0 ;;
@@ -43,6 +49,14 @@ cpio | ext4) ;;
 esac
 jobs=("$@")
 [ ${#jobs[@]} -gt 0 ] || jobs=(debian-tools debian-compare)
+# vm: how the guest boots; mode: how the figures' platform line says it
+vm=() mode="QEMU TCG, emulated, 2 vCPUs" result=debian-compare.txt
+if [ $icount = 1 ]; then
+	jobs=(debian-compare)
+	vm=(-i -c 1 -a "ktd.icount=1 ktd.only=test_sleep_vs_cyclictest")
+	mode="QEMU TCG -icount shift=0,sleep=off: guest ns = executed instructions, 1 vCPU"
+	result=debian-compare-icount.txt
+fi
 for j in "${jobs[@]}"; do
 	[ -f "$KTD_TOP/scripts/jobs/$j.sh" ] || ktd_die "no job '$j' (debian-tools, debian-compare)"
 done
@@ -78,6 +92,7 @@ platform() {
 
 ktd_deps
 out=$KTD_OUT/debian-test
+[ $icount = 0 ] || out=$KTD_OUT/debian-test-icount
 rm -rf "$out"
 mkdir -p "$out"
 t0=$SECONDS
@@ -105,16 +120,16 @@ fi
 	done
 	echo 'exit $rc'
 } >"$out/job.sh"
-ktd_log "ready in $((SECONDS - t0)) s; booting Debian $distro on the Debian image ($format) in QEMU (TCG, 2 vCPUs; a few minutes)"
+ktd_log "ready in $((SECONDS - t0)) s; booting Debian $distro on the Debian image ($format) in QEMU ($mode; a few minutes)"
 
 t1=$SECONDS load0=$(cut -d" " -f1-3 /proc/loadavg)
-ktd_vm_check "Debian guest ($format)" -t "$timeout_s" -r "$img/rootfs.$format" \
+ktd_vm_check "Debian guest ($format${vm:+, -icount})" -t "$timeout_s" "${vm[@]}" -r "$img/rootfs.$format" \
 	"/boot/vmlinuz-$distro" "$out/vm" "$out/job.sh" "${files[@]}"
 ktd_ktap_tally -v "$out/vm/guest.log" "debian" "${#jobs[@]}"
 
 if grep -q '^KTD-CMP ' "$out/vm/guest.log"; then
 	echo
-	head="Comparisons ($(platform), load average $load0 before the boot; guest: QEMU TCG, emulated, 2 vCPUs, Debian $distro; boot $((SECONDS - t1)) s):"
+	head="Comparisons ($(platform), load average $load0 before the boot; guest: $mode, Debian $distro; boot $((SECONDS - t1)) s):"
 	echo "$head"
 	sed -n 's/^KTD-CMP //p' "$out/vm/guest.log" | tee "$out/compare.txt" | sed 's/^/  /'
 	if [ $write = 1 ]; then
@@ -122,8 +137,8 @@ if grep -q '^KTD-CMP ' "$out/vm/guest.log"; then
 			echo "Debian guest: the modules against the standard tools; scripts/debian-test.sh, $(date -u '+%Y-%m-%d %H:%M UTC')"
 			echo "$head"
 			sed 's/^/  /' "$out/compare.txt"
-		} >"$KTD_TOP/scripts/results/debian-compare.txt"
-		echo "Written to scripts/results/debian-compare.txt"
+		} >"$KTD_TOP/scripts/results/$result"
+		echo "Written to scripts/results/$result"
 	fi
 fi
 ktd_summary "tests that could not run in this guest"
