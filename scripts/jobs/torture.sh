@@ -264,7 +264,7 @@ test_cpu_hotplug_bound() {
 # kernel log naming the CPU that went offline under its submitter.
 sweep_ended_by_hotplug() {
 	expect_eq "$(bench_state)/$(awk '$1 == "error:" { print $2 }' $BENCH/status)" \
-		failed/-16 "sweep's end $1 (state/error)"
+		failed/-16 "sweep's end $1 (state/error)" || return 1
 	dmesg | grep -q 'submitter for CPU 1 runs on CPU .*: CPU 1 went offline' ||
 		ktap_fail "sweep failed $1 without the kernel log line naming CPU 1"
 }
