@@ -18,7 +18,8 @@
 #             the user guide's tool recipes (trace-cmd, perf, bpftrace) and
 #             the modules' figures against cyclictest, perf bench and
 #             perf kwork, on Debian's userland and 6.1 kernel, one boot;
-#             then the sleep comparison again under -icount (-i), a second
+#             then the sleep comparison again under -icount (-i), in a
+#             second boot
 #   selftest  proof that a WARN and a failing KUnit case fail a run
 #   ult       the user-level thread library's self-test (host, static), and
 #             the README's quotes of scripts/results (scripts/readme-quotes.py)

@@ -391,6 +391,42 @@ ktd_summary() {
 	[ "$KTD_FAILED" -eq 0 ]
 }
 
+# ktd_repeat PREV NOW NAME: each CLAIM of results file NOW against the
+# last run's (PREV, the copy of NAME this run replaces), as REPEAT lines:
+# a decided verdict that comes out otherwise now is UNSTABLE across runs.
+# Without PREV (no earlier run on this machine) it says so.
+ktd_repeat() {
+	local prev=$1 now=$2 name=$3
+	echo
+	echo "Repeated: each claim against the last run ($name"
+	echo "before this one); a verdict that changed is UNSTABLE across runs"
+	if [ ! -s "$prev" ]; then
+		echo "  no earlier run on this machine"
+		return 0
+	fi
+	echo "  last run: $(grep -m1 -v '^# ultbench' "$prev")"
+	awk '
+		FNR == 1 { f++ }
+		$1 != "CLAIM" { next }
+		f == 1 { last[$2] = $3; next }
+		!($2 in now) { now[$2] = $3; order[++n] = $2 }
+		END {
+			for (i = 1; i <= n; i++) {
+				id = order[i]
+				l = (id in last) ? last[id] : "-"
+				if (l == "-")
+					how = "new"
+				else if (l == "INCONCLUSIVE" || now[id] == "INCONCLUSIVE")
+					how = "not comparable (undecided)"
+				else if (l == now[id])
+					how = "repeats"
+				else
+					how = "DIFFERS: UNSTABLE across runs"
+				printf "REPEAT %s %s last=%s %s\n", id, now[id], l, how
+			}
+		}' "$prev" "$now"
+}
+
 # ktd_ktap_parse DOC.ktap: parse one KTAP document with the kernel's
 # kunit.py into DOC.txt (its report) and DOC.json, and count its cases
 # into DOC.count ("PASSED FAILED SKIPPED"; "0 0 0" if it holds none).

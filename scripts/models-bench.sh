@@ -21,7 +21,8 @@
 # first). Prints each part's PLATFORM line and seed 002's winners, then,
 # into scripts/results/models-winners.txt too, the winners of both places
 # side by side: DIFFERS where a measured winner is not the seed's, and
-# where host and guest disagree.
+# where host and guest disagree. Each results file ends with REPEAT lines:
+# its verdicts against the file it replaced (ktd_repeat).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -58,6 +59,26 @@ out=$KTD_OUT/models
 results=$KTD_TOP/scripts/results
 mkdir -p "$out" "$results"
 
+# keep_prev NAME: a copy of scripts/results/models-NAME.txt, the last run's,
+# for ktd_repeat (written below the new one by repeat NAME).
+keep_prev() {
+	rm -f "$out/prev-$1.txt"
+	[ ! -s "$results/models-$1.txt" ] || cp "$results/models-$1.txt" "$out/prev-$1.txt"
+}
+
+# repeat NAME: append the REPEAT lines to models-NAME.txt, against the
+# last run's if that ran on the same kind of machine (its PLATFORM line
+# up to the kernel, and the same arguments).
+repeat() {
+	local new=$results/models-$1.txt prev=$out/prev-$1.txt
+	if [ -s "$prev" ] && { [ "$(head -1 "$prev")" != "$(head -1 "$new")" ] ||
+		[ "$(grep -m1 '^PLATFORM ' "$prev" | sed 's/ kernel=.*//')" != \
+			"$(grep -m1 '^PLATFORM ' "$new" | sed 's/ kernel=.*//')" ]; }; then
+		rm -f "$prev"
+	fi
+	ktd_repeat "$prev" "$new" "scripts/results/models-$1.txt" >>"$new"
+}
+
 # header WHERE ARGS: the lines that open a results file.
 header() {
 	echo "# ultbench --models $2"
@@ -72,10 +93,12 @@ run_host() {
 	# shellcheck disable=SC2086 # the arguments are words
 	timeout -k 5 900 "$ult" --models $HOST_ARGS >"$out/host.txt" 2>"$out/host.err" ||
 		ktd_die "ultbench --models failed on the host (see $out/host.err)"
+	keep_prev host
 	{
 		header "this machine, $(nproc) CPUs (its PLATFORM line says what it is)" "$HOST_ARGS"
 		cat "$out/host.txt"
 	} >"$results/models-host.txt"
+	repeat host
 }
 
 run_guest() {
@@ -101,6 +124,7 @@ run_guest() {
 	[ -s "$out/guest-models.txt" ] && grep -q '^PLATFORM ' "$out/guest-models.txt" ||
 		ktd_die "the guest printed no ultbench --models output (see $out/vm/guest.log)"
 	mv "$out/guest-models.txt" "$out/guest.txt"
+	keep_prev guest
 	{
 		header "Debian's $distro kernel in QEMU $(qemu-system-x86_64 --version |
 			sed -n '1s/.*version \([^ ]*\).*/\1/p') TCG, 2 vCPUs, $GUEST_MEM, busybox userland" \
@@ -112,6 +136,7 @@ run_guest() {
 		sed 's/^/#   /' "$out/guest-env.txt"
 		cat "$out/guest.txt"
 	} >"$results/models-guest.txt"
+	repeat guest
 }
 
 # summary FILE: its PLATFORM line and seed 002's winners (the lines

@@ -384,40 +384,6 @@ print_ws() {
 	awk '/^working-set sweep/ { on = 1 } on && /^$/ { exit } on' "$out/host/ultbench.txt"
 }
 
-# The verdicts against the last run's (the results file this run replaces):
-# a decided verdict that comes out otherwise now is UNSTABLE across runs.
-print_repeat() {
-	local prev=$out/prev-table.txt
-	echo
-	echo "Repeated: each claim against the last run (scripts/results/threads-table.txt"
-	echo "before this one); a verdict that changed is UNSTABLE across runs"
-	if [ ! -s "$prev" ]; then
-		echo "  no earlier run on this machine"
-		return 0
-	fi
-	echo "  last run: $(head -1 "$prev")"
-	awk '
-		FNR == 1 { f++ }
-		$1 != "CLAIM" { next }
-		f == 1 { last[$2] = $3; next }
-		!($2 in now) { now[$2] = $3; order[++n] = $2 }
-		END {
-			for (i = 1; i <= n; i++) {
-				id = order[i]
-				l = (id in last) ? last[id] : "-"
-				if (l == "-")
-					how = "new"
-				else if (l == "INCONCLUSIVE" || now[id] == "INCONCLUSIVE")
-					how = "not comparable (undecided)"
-				else if (l == now[id])
-					how = "repeats"
-				else
-					how = "DIFFERS: UNSTABLE across runs"
-				printf "REPEAT %s %s last=%s %s\n", id, now[id], l, how
-			}
-		}' "$prev" "$out/table.txt"
-}
-
 # ---- plot ------------------------------------------------------------------------
 
 # threads.dat: per column, create and same-CPU switch, host and guest, in us.
@@ -452,7 +418,7 @@ main() {
 	distro=$(ktd_distro_kver)
 	rm -rf "$out"
 	mkdir -p "$out"
-	# the last run's table, for print_repeat, if it ran on this machine
+	# the last run's table, for ktd_repeat, if it ran on this machine
 	if grep -qF "host:  $("$("$KTD_TOP/scripts/ult-bench.sh" --build-only)" --platform |
 		sed 's/ kernel=.*//')" "$KTD_TOP/scripts/results/threads-table.txt" 2>/dev/null; then
 		cp "$KTD_TOP/scripts/results/threads-table.txt" "$out/prev-table.txt"
@@ -488,7 +454,8 @@ main() {
 		cat "$KTD_OUT/activations/table.txt" 2>/dev/null ||
 			echo "Scheduler activations: not measured (see $out/activations.log)"
 	} >"$out/table.txt"
-	print_repeat >>"$out/table.txt"
+	ktd_repeat "$out/prev-table.txt" "$out/table.txt" scripts/results/threads-table.txt \
+		>>"$out/table.txt"
 	plot
 	cat "$out/table.txt"
 	echo
