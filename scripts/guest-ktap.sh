@@ -169,6 +169,30 @@ no_other_cpu() {
 	return $_rc
 }
 
+# ktd_fair_share PERCENT: the share of each CPU that SCHED_NORMAL tasks
+# keep however many SCHED_FIFO threads want it (the kernel's default is 5%:
+# 6.12's fair server, 50 ms a second; 6.1 throttles real-time tasks at 95%).
+# Jobs that set policy=fifo at random need more: with FIFO pingpong threads
+# on every online CPU, the emulated guest's shell, kthreadd and kworkers
+# share 5% of a CPU that runs tens of times slower than hardware, and a CPU
+# hotplug in the torture's races took 36 s, long enough for the hung-task
+# detector. Measured on the debug kernel with 16 FIFO pingpong threads
+# bound to CPU 0: at 5%, CPU 1 went offline in 5.0 s, parking the threads
+# with it offline took 6.2 s and bringing it back 5.2 s; at 45%, 0.8 s,
+# 0.3 s and 1.0 s. At most 95/(number of CPUs) percent: each fair server is
+# deadline bandwidth, and all of it must fit on the CPUs left, or a CPU
+# cannot go offline (-EBUSY). Two vCPUs here: 45.
+ktd_fair_share() {
+	_fs=/sys/kernel/debug/sched/fair_server
+	if [ -d $_fs ]; then
+		for _c in $_fs/cpu*/runtime; do
+			echo $(($1 * 10000000)) >"$_c"
+		done
+	else
+		echo $((1000000 - $1 * 10000)) >/proc/sys/kernel/sched_rt_runtime_us
+	fi
+}
+
 # ---- fixture ------------------------------------------------------------
 
 # ktd_clean: no module loaded, CPU 1 online, no suspend test mode

@@ -24,6 +24,11 @@ echo 0 >$T/hotplug
 echo 0 >$T/freezes
 echo 0 >$T/sweeps_cut
 echo 0 >$T/sweeps_ebusy
+echo 0 >$T/race_offline
+# The writers set policy=fifo at random: keep half of each CPU for the
+# shell and the kernel's own threads (ktd_fair_share), or a CPU hotplug
+# under FIFO pingpong trips the hung-task detector. Back to 5% at the end.
+ktd_fair_share 45
 
 WQD=
 [ -e /workqueue_demo.ko ] && WQD=1
@@ -148,7 +153,7 @@ reader() {
 hotplugger() {
 	end=$(($(date +%s) + RACE_SECS))
 	while [ "$(date +%s)" -lt $end ]; do
-		echo 0 >$ONLINE && count hotplug
+		echo 0 >$ONLINE && count hotplug && count race_offline
 		sleep 0.$((RANDOM % 3))
 		echo 1 >$ONLINE && count hotplug
 		sleep 0.$((RANDOM % 3))
@@ -175,13 +180,16 @@ test_reconfiguration_races() {
 		wait "$p"
 	done
 	[ ! -w $ONLINE ] || echo 1 >$ONLINE
+	# a hotplugger whose writes all failed would race nothing
+	[ ! -w $ONLINE ] || [ "$(cat $T/race_offline)" -gt 0 ] ||
+		ktap_fail "CPU 1 never went offline during the races"
 	ok=0 busy=0 bad=0
 	for w in 1 2 3 4; do
 		read -r a b c <$T/writer.$w
 		ok=$((ok + a)) busy=$((busy + b)) bad=$((bad + c))
 	done
 	echo "$ok" >$T/race_ok
-	echo "    # $((ok + busy + bad)) racing writes: $ok accepted, $busy busy, $bad refused; reads: $(cat $T/reader.1) + $(cat $T/reader.2) rounds"
+	echo "    # $((ok + busy + bad)) racing writes: $ok accepted, $busy busy, $bad refused; reads: $(cat $T/reader.1) + $(cat $T/reader.2) rounds; CPU 1 offline $(cat $T/race_offline) times"
 	[ $bad = 0 ] || ktap_fail "valid writes were refused"
 	# Still in control: back to a known state, and the threads move.
 	echo 0 >$SYS/parked
@@ -393,5 +401,6 @@ test_hostile_input() {
 ktap_run kthread_demo_torture test_load_unload_cycles \
 	test_reconfiguration_races test_rmmod_during_sweep test_cpu_hotplug_bound test_freezer_cycles \
 	test_hostile_input
+ktd_fair_share 5
 read -r tried rej acc <$T/hostile 2>/dev/null || tried=0 rej=0 acc=0
 echo "TORTURE cycles=$(cat $T/cycles) racing_writes_accepted=$(cat $T/race_ok 2>/dev/null || echo 0) hostile_writes=$tried rejected=$rej accepted=$acc sweeps_cut_by_rmmod=$(cat $T/sweeps_cut) sweeps_ended_by_hotplug=$(cat $T/sweeps_ebusy) hotplug_transitions=$(cat $T/hotplug) freezer_cycles=$(cat $T/freezes)"
