@@ -84,6 +84,32 @@ static enum cpuhp_state ktd_cpuhp_state;
 /* ---- measuring: only the thread itself writes t->st ------------------- */
 
 /*
+ * A running task's scheduler counters. The scheduler updates them with
+ * plain stores as the task runs: sum_exec_runtime on every tick and
+ * switch, from an interrupt on the task's own CPU or from another CPU
+ * that updates its runqueue. A reader (debugfs, or the task itself at a
+ * stats reset) that sees a value from just before or just after an update
+ * is as right as it can be, and on 64-bit a word-sized load does not tear.
+ */
+static unsigned long ktd_task_nvcsw(struct task_struct *task)
+{
+	/* Benign: a statistic, bumped by the scheduler as the task runs. */
+	return data_race(task->nvcsw);
+}
+
+static unsigned long ktd_task_nivcsw(struct task_struct *task)
+{
+	/* Benign: as above. */
+	return data_race(task->nivcsw);
+}
+
+static u64 ktd_task_runtime(struct task_struct *task)
+{
+	/* Benign: as above, updated on every tick and switch of the task. */
+	return data_race(task->se.sum_exec_runtime);
+}
+
+/*
  * Catch up with a reset: zero our stats and remember where we start.
  * Readers may still be summing the old numbers (they checked gen just
  * before the reset), so every field is written with WRITE_ONCE.
@@ -98,9 +124,9 @@ static void ktd_stats_sync(struct ktd_thread *t)
 	WRITE_ONCE(t->st.last_lat_ns, 0);
 	ktd_hist_init(&t->st.lat[0]);
 	ktd_hist_init(&t->st.lat[1]);
-	WRITE_ONCE(t->st.base_nvcsw, current->nvcsw);
-	WRITE_ONCE(t->st.base_nivcsw, current->nivcsw);
-	WRITE_ONCE(t->st.base_runtime_ns, current->se.sum_exec_runtime);
+	WRITE_ONCE(t->st.base_nvcsw, ktd_task_nvcsw(current));
+	WRITE_ONCE(t->st.base_nivcsw, ktd_task_nivcsw(current));
+	WRITE_ONCE(t->st.base_runtime_ns, ktd_task_runtime(current));
 	WRITE_ONCE(t->st.start_ns, ktime_get_ns());
 	/* Readers trust the numbers once they see the new gen. */
 	smp_store_release(&t->st.gen, gen);
@@ -1146,30 +1172,6 @@ static const struct ktd_tstats *ktd_thread_stats(struct ktd_thread *t)
 	if (smp_load_acquire(&t->st.gen) != READ_ONCE(t->pool->stats_gen))
 		return NULL;
 	return &t->st;
-}
-
-/*
- * A running task's scheduler counters, read from another CPU. The task
- * updates them with plain stores as it runs; a reader that sees a value
- * from just before or just after an update is as right as it can be, and
- * on 64-bit a word-sized load does not tear.
- */
-static unsigned long ktd_task_nvcsw(struct task_struct *task)
-{
-	/* Benign: a statistic, bumped by the scheduler as the task runs. */
-	return data_race(task->nvcsw);
-}
-
-static unsigned long ktd_task_nivcsw(struct task_struct *task)
-{
-	/* Benign: as above. */
-	return data_race(task->nivcsw);
-}
-
-static u64 ktd_task_runtime(struct task_struct *task)
-{
-	/* Benign: as above, updated on every tick and switch of the task. */
-	return data_race(task->se.sum_exec_runtime);
 }
 
 static const char *ktd_thread_state(struct ktd_thread *t)
