@@ -179,9 +179,10 @@ no_other_cpu() {
 # detector. Measured on the debug kernel with 16 FIFO pingpong threads
 # bound to CPU 0: at 5%, CPU 1 went offline in 5.0 s, parking the threads
 # with it offline took 6.2 s and bringing it back 5.2 s; at 45%, 0.8 s,
-# 0.3 s and 1.0 s. At most 95/(number of CPUs) percent: each fair server is
-# deadline bandwidth, and all of it must fit on the CPUs left, or a CPU
-# cannot go offline (-EBUSY). Two vCPUs here: 45.
+# 0.3 s and 1.0 s. With N CPUs, at most 95*(N-1)/N percent: each fair
+# server is deadline bandwidth, and all N of them must fit in 95% of the
+# N-1 CPUs left when one goes offline, or it cannot go (-EBUSY; at 50%
+# with two vCPUs, CPU 1 could not). Two vCPUs here: 45.
 ktd_fair_share() {
 	_fs=/sys/kernel/debug/sched/fair_server
 	if [ -d $_fs ]; then

@@ -207,8 +207,9 @@ test_sleep_vs_cyclictest() {
 				later=no nolater=$((nolater + 1))
 			fi
 			if [ "$ICOUNT" = 1 ]; then
-				[ $((2 * k50)) -lt "$c50" ] || [ "$later" = yes ] ||
+				if [ $((2 * k50)) -ge "$c50" ] && [ "$later" = no ]; then
 					agree=yes
+				fi
 			elif [ $((2 * k50)) -le $((3 * c50)) ] && [ $((3 * k50)) -ge $((2 * c50)) ]; then
 				agree=yes
 			fi
