@@ -35,7 +35,8 @@
 #             torture.sh's settings; make soak runs them in full)
 #   fuzz      Debian's trinity on both modules' sysfs and debugfs files, and
 #             byte-level mutations of valid writes, a sweep running, on the
-#             debug kernel (a bounded number of system calls)
+#             debug kernel (a bounded number of system calls and a time
+#             bound on the mutations; FUZZ_SEED=S replays seed S)
 #   kcsan     the second test kernel (scripts/test-kernel-kcsan.config:
 #             KCSAN instead of KASAN): the KUnit suites, the guest tests and
 #             a shortened torture in one boot; any KCSAN report fails it
@@ -402,8 +403,10 @@ phase_fuzz() {
 	step "fuzzing on the debug test kernel: trinity and mutated writes"
 	built "$kobj" "$b12" "6.12"
 	mapfile -t tfiles < <(ktd_trinity_files)
-	printf '%s\n' "# make check's fuzz: bounded, seed from the clock" \
-		"FUZZ_SYSCALLS=${FUZZ_SYSCALLS:-10000} sh -e /fuzz.sh" >"$out/fuzz-job.sh"
+	# FUZZ_SEED=S in the environment replays the run that printed seed S.
+	printf '%s\n' "# make check's fuzz: bounded, seed from the clock or FUZZ_SEED" \
+		"FUZZ_SYSCALLS=${FUZZ_SYSCALLS:-10000} FUZZ_SEED=${FUZZ_SEED:-\$(date +%s)} sh -e /fuzz.sh" \
+		>"$out/fuzz-job.sh"
 	ktd_vm_check "fuzz" -t 1200 "$bzimage" "$out/fuzz" "$out/fuzz-job.sh" \
 		"$jobs/fuzz.sh" "$b12"/*.ko "${tfiles[@]}"
 	ktd_ktap_tally "$out/fuzz/guest.log" "6.12 debug kernel" 1
@@ -432,8 +435,10 @@ phase_kcsan() {
 	ktd_ktap_tally "$out/kcsan/guest.log" "6.12 KCSAN kernel" \
 		$((${#kt[@]} + $(nkunit "$mods") + 1))
 	# KCSAN counts a race whose value did not change too, and reports it
-	# not (REPORT_VALUE_CHANGE_ONLY); a report fails the boot above.
-	sed -n "s/^KCSAN \(.*\)/kcsan: \1 reports=$(grep -c 'BUG: KCSAN:' "$out/kcsan/console.log" 2>/dev/null || true)/p" \
+	# not (REPORT_VALUE_CHANGE_ONLY), and a filtered one (the job's
+	# "KCSAN report filter" lines) too; a report fails the boot above.
+	sed -n -e 's/^KCSAN \(report filter: .*\)/kcsan: \1/p' \
+		-e "s/^KCSAN \(enabled=.*\)/kcsan: \1 reports=$(grep -c 'BUG: KCSAN:' "$out/kcsan/console.log" 2>/dev/null || true)/p" \
 		"$out/kcsan/guest.log"
 }
 
