@@ -4,8 +4,8 @@
 # and a shortened torture (/torture.sh), one after the other, while KCSAN
 # watches every access of the kernel and the modules. Any "BUG: KCSAN:"
 # report on the console fails the run (scripts/splats.sh), but for the
-# kernel's own races filtered below ("KCSAN report filter: FN"); this job fails
-# if KCSAN is not on, and ends with KCSAN's own counters:
+# kernel's own races filtered below ("KCSAN report filter: FN"). This job
+# fails if KCSAN is not on, and ends with KCSAN's own counters:
 #   KCSAN enabled=1 data_races=N assert_failures=N races_unknown_origin=N
 # data_races also counts races KCSAN found but did not report (rate
 # limit, or a value that did not change); the console is what counts.
