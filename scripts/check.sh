@@ -39,7 +39,8 @@
 #             bound on the mutations; FUZZ_SEED=S replays seed S)
 #   kcsan     the second test kernel (scripts/test-kernel-kcsan.config:
 #             KCSAN instead of KASAN): the KUnit suites, the guest tests and
-#             a shortened torture in one boot; any KCSAN report fails it
+#             a shortened torture in one boot; a KCSAN report with a frame
+#             of our modules fails it (the kernel's own are listed)
 #   icount    the deterministic mode (scripts/icount-bench.sh --small): two
 #             boots under QEMU -icount, every instruction count within 1%
 #   kunit     only the KUnit suites on the debug kernel (`make kunit`), the
@@ -255,8 +256,24 @@ phase_debian() {
 # A run that must fail: judged clean, or failed for another reason than
 # the WARN, is a failure of the harness.
 phase_selftest() {
-	local why doc p=0 f=0
+	local why doc p=0 f=0 st=$KTD_TOP/scripts/selftest
 	step "harness self-test: a WARN and a failing KUnit case must fail a run"
+	# The splat scan on two console excerpts: a KCSAN report with a frame
+	# in our modules is a splat; the kernel's own races are listed instead.
+	if "$KTD_TOP/scripts/splats.sh" "$st/kcsan-ours.console" |
+		grep -q 'KCSAN: data-race in ktd_thread_fn' &&
+		[ "$("$KTD_TOP/scripts/splats.sh" "$st/kcsan-ours.console" | wc -l)" = 1 ] &&
+		[ "$("$KTD_TOP/scripts/splats.sh" --kernel-races "$st/kcsan-ours.console" | wc -l)" = 1 ]; then
+		ktd_pass "harness self-test: a KCSAN report with a frame in our module is a splat"
+	else
+		ktd_fail "harness self-test: scripts/splats.sh missed the KCSAN report in $st/kcsan-ours.console"
+	fi
+	if [ -z "$("$KTD_TOP/scripts/splats.sh" "$st/kcsan-kernel.console")" ] &&
+		[ "$("$KTD_TOP/scripts/splats.sh" --kernel-races "$st/kcsan-kernel.console" | wc -l)" = 2 ]; then
+		ktd_pass "harness self-test: the kernel's own KCSAN races are listed, not splats"
+	else
+		ktd_fail "harness self-test: scripts/splats.sh misjudged $st/kcsan-kernel.console"
+	fi
 	built "$kobj" "$b12" "6.12"
 	if ! make -C "$kobj" M="$b12/scripts/selftest" modules >"$out/selftest-build.log" 2>&1; then
 		ktd_fail "harness self-test module build (see $out/selftest-build.log)"
@@ -415,7 +432,7 @@ phase_fuzz() {
 
 # The second test kernel: KCSAN instead of KASAN (they exclude each other).
 phase_kcsan() {
-	local kc mods t kt=()
+	local kc mods t kraces kt=()
 	step "KCSAN test kernel: KUnit suites, guest tests and a shortened torture"
 	# Not test-faults: failing allocations is the debug kernel's work;
 	# here what counts is the races, and it would double this boot.
@@ -435,10 +452,11 @@ phase_kcsan() {
 	ktd_ktap_tally "$out/kcsan/guest.log" "6.12 KCSAN kernel" \
 		$((${#kt[@]} + $(nkunit "$mods") + 1))
 	# KCSAN counts a race whose value did not change too, and reports it
-	# not (REPORT_VALUE_CHANGE_ONLY), and a filtered one (the job's
-	# "KCSAN report filter" lines) too; a report fails the boot above.
-	sed -n -e 's/^KCSAN \(report filter: .*\)/kcsan: \1/p' \
-		-e "s/^KCSAN \(enabled=.*\)/kcsan: \1 reports=$(grep -c 'BUG: KCSAN:' "$out/kcsan/console.log" 2>/dev/null || true)/p" \
+	# not (REPORT_VALUE_CHANGE_ONLY). A report with a frame in our modules
+	# fails the boot above; the kernel's own are listed here (splats.sh).
+	kraces=$("$KTD_TOP/scripts/splats.sh" --kernel-races "$out/kcsan/console.log" 2>/dev/null) || true
+	[ -z "$kraces" ] || sed 's/^[0-9]*:/kcsan: the kernel'"'"'s own race, no frame of ours, not counted: /' <<<"$kraces"
+	sed -n "s/^KCSAN \(.*\)/kcsan: \1 reports=$(grep -c 'BUG: KCSAN:' "$out/kcsan/console.log" 2>/dev/null || true) kernel_own=$(grep -c . <<<"$kraces" || true)/p" \
 		"$out/kcsan/guest.log"
 }
 
