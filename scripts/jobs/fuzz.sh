@@ -16,7 +16,7 @@
 # The time bound is there because the values are random: 64 threads
 # waking every microsecond, nice -20 spinners and a sweep with long
 # items can leave the shell little CPU, so that 600 writes outlast the
-# boot's time limit (one make check: fewer than 600 in 1000 s). A
+# boot's time limit (one make check: fewer than 600 in about 1100 s). A
 # stopped loop says so; every write it made was checked.
 #
 # trinity takes one victim path (-V) and does not cross into another
